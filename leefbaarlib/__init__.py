@@ -1,0 +1,3 @@
+"""leefbaarlib: the logic behind the leefbaar notebooks (onderzoek, inzoomen, actie, resultaat)."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,116 @@
+"""The `leefbaar` command line: data, report (and later batch, mail, effect)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+
+from . import gemeenten
+from .leefbaarometer import DIMENSIES, NIVEAUS, DataError, NoDataError, load_scores, met_klassen
+
+app = typer.Typer(
+    help="leefbaar: Leefbaarometer-analyses en rapporten voor een leefbaarheidsstrategie.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+data_app = typer.Typer(help="Show and check data.", no_args_is_help=True)
+app.add_typer(data_app, name="data")
+
+SHOW_COLUMNS = [
+    "code", "naam", "gemeente", "jaar", "lbm", "afw", *DIMENSIES,
+    "klasse", "klasse_afw", *[f"klasse_{d}" for d in DIMENSIES], "release",
+]  # fmt: skip
+
+#: Errors that end a command with a one-line message instead of a traceback.
+USER_ERRORS = (DataError, NoDataError, gemeenten.GemeenteNotFound, FileNotFoundError)
+
+
+def fail(message: str, code: int = 2) -> None:
+    typer.echo(f"leefbaar: error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+DataDirOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--data-dir",
+        help="Folder with official Leefbaarometer downloads (CSV) and boundaries; "
+        "default: the embedded data.",
+    ),
+]
+
+
+@data_app.command("show")
+def data_show(
+    gemeente: Annotated[str | None, typer.Argument(help="Code (GM0014, 14) or name.")] = None,
+    alle: Annotated[bool, typer.Option("--all", help="Every area in the data.")] = False,
+    level: Annotated[str, typer.Option("--level", help="gemeente, wijk or buurt.")] = "wijk",
+    jaar: Annotated[int | None, typer.Option("--jaar", help="Year; default the latest.")] = None,
+    data_dir: DataDirOption = None,
+    fmt: Annotated[str, typer.Option("--format", help="table or csv.")] = "table",
+) -> None:
+    """One row per area with scores, classes and release."""
+    if level not in NIVEAUS:
+        fail(f"--level must be one of {', '.join(NIVEAUS)}, not {level!r}")
+    if fmt not in ("table", "csv"):
+        fail(f"--format must be table or csv, not {fmt!r}")
+    if (gemeente is None) == (not alle):
+        fail("give a GEMEENTE or --all (not both)")
+    try:
+        gm = None if alle else gemeenten.zoek(gemeente).code
+        df = load_scores(level, gm, data_dir=data_dir)
+        jaren = sorted(df["jaar"].unique())
+        j = jaar if jaar is not None else jaren[-1]
+        if j not in jaren:
+            fail(f"no {level} scores for jaar {j}; years in the data: {', '.join(map(str, jaren))}")
+        out = met_klassen(df[df["jaar"] == j])[SHOW_COLUMNS]
+    except USER_ERRORS as e:
+        fail(str(e))
+        return
+    if fmt == "csv":
+        out.to_csv(sys.stdout, index=False, float_format="%.9g")
+    else:
+        with pd.option_context("display.max_rows", None, "display.width", 250):
+            typer.echo(out.to_string(index=False, float_format=lambda v: f"{v:.4f}", na_rep=""))
+
+
+@data_app.command("gemeenten")
+def data_gemeenten(
+    data_dir: DataDirOption = None,
+    fmt: Annotated[str, typer.Option("--format", help="table or csv.")] = "table",
+) -> None:
+    """Which gemeenten the data covers, at which level, with how many areas and years."""
+    from .leefbaarometer import available
+
+    try:
+        av = available(data_dir)
+    except USER_ERRORS as e:
+        fail(str(e))
+        return
+    if av.empty:
+        fail("no Leefbaarometer scores found")
+    wide = av.pivot(index="gemeente", columns="niveau", values="n_gebieden")
+    wide = wide.reindex(columns=[n for n in NIVEAUS if n in wide.columns]).fillna(0).astype(int)
+    jaren = av.groupby("gemeente")["jaren"].first()
+    wide.insert(0, "naam", [gemeenten.naam(c) for c in wide.index])
+    wide["jaren"] = jaren
+    wide = wide.rename(columns={n: f"n_{n}" for n in NIVEAUS}).reset_index()
+    if fmt == "csv":
+        wide.to_csv(sys.stdout, index=False)
+    else:
+        with pd.option_context("display.max_rows", None, "display.width", 250):
+            typer.echo(wide.to_string(index=False))
+        typer.echo(f"{len(wide)} gemeenten")
+
+
+def main() -> None:  # console script entry point
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
