@@ -9,7 +9,7 @@ from typing import Annotated
 import pandas as pd
 import typer
 
-from . import gemeenten
+from . import config, gemeenten
 from .leefbaarometer import DIMENSIES, NIVEAUS, DataError, NoDataError, load_scores, met_klassen
 
 app = typer.Typer(
@@ -106,6 +106,52 @@ def data_gemeenten(
         with pd.option_context("display.max_rows", None, "display.width", 250):
             typer.echo(wide.to_string(index=False))
         typer.echo(f"{len(wide)} gemeenten")
+
+
+def _parse_steps(text: str) -> list[int]:
+    try:
+        steps = sorted({int(x) for x in text.split(",") if x.strip()})
+    except ValueError:
+        fail(f"--steps must be numbers separated by commas (e.g. 1,2), not {text!r}")
+    if not steps or any(s not in (1, 2, 3, 4) for s in steps):
+        fail(f"--steps must name steps 1 to 4, not {text!r}")
+    return steps
+
+
+@app.command("report")
+def report(
+    gemeente: Annotated[str, typer.Argument(help="Code (GM0014, 14) or name (Groningen).")],
+    out: Annotated[Path, typer.Option("--out", help="Output folder.")] = config.REPORTS_DIR,
+    steps: Annotated[
+        str | None, typer.Option("--steps", help="Steps to run, e.g. 1,2 (default: all).")
+    ] = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Run the step notebooks for one gemeente and write HTML reports to OUT/<GMxxxx>/."""
+    from . import rapport
+    from .leefbaarometer import load_scores
+
+    try:
+        gm = gemeenten.zoek(gemeente)
+        load_scores("wijk", gm.code, data_dir=data_dir)  # fail early, with a clear message
+    except USER_ERRORS as e:
+        fail(str(e))
+        return
+    chosen = _parse_steps(steps) if steps else None
+    if chosen:
+        missing = [s for s in chosen if s not in rapport.beschikbare_stappen()]
+        if missing:
+            fail(
+                f"step(s) {missing} have no notebook yet; available: {rapport.beschikbare_stappen()}"
+            )
+    typer.echo(f"leefbaar: reports for {gm} -> {Path(out) / gm.code}")
+    res = rapport.maak_rapport(gm.code, out=out, stappen=chosen, data_dir=data_dir)
+    for s in res.stappen:
+        extra = f"  {s.fout}" if s.fout else ""
+        typer.echo(f"  stap {s.stap}: {s.status:12s} {s.seconden:6.1f} s  {s.html or ''}{extra}")
+    typer.echo(f"  index: {Path(res.map) / 'index.html'}")
+    if not res.ok:
+        raise typer.Exit(1)
 
 
 def main() -> None:  # console script entry point

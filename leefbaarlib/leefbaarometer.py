@@ -118,6 +118,11 @@ def dimensie_namen() -> dict[str, str]:
     return dict(_klassen_config()["dimensies"])
 
 
+def dimensie_kleuren() -> dict[str, str]:
+    """Categorical colours of the five dimensions (charts that show dimensions side by side)."""
+    return dict(_klassen_config()["dimensie_kleuren"])
+
+
 def klasse(values, soort: str = "score", release_naam: str = config.DEFAULT_RELEASE) -> pd.Series:
     """Classes 1-9 of ``afw`` values (``soort="score"``) or of deviations/dimensions (``"afwijking"``).
 

@@ -1,0 +1,280 @@
+"""Reports per gemeente: papermill runs the step notebooks, nbconvert writes self-contained HTML."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import os
+import tempfile
+import time
+import traceback
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from . import __version__, config, gemeenten
+from .bestanden import schrijf_atomair
+from .weergave import esc
+
+#: The four steps: (number, notebook file, page title).
+STAPPEN = {
+    1: ("1_onderzoek.ipynb", "Stap 1 · Onderzoek"),
+    2: ("2_inzoomen.ipynb", "Stap 2 · Inzoomen"),
+    3: ("3_actie.ipynb", "Stap 3 · Actie"),
+    4: ("4_resultaat.ipynb", "Stap 4 · Resultaat"),
+}
+KAART_MIME = "application/vnd.leefbaar.kaart+html"
+STATUS_BESTAND = "status.json"
+
+
+def beschikbare_stappen() -> list[int]:
+    """Steps whose notebook exists (steps arrive one by one)."""
+    return [n for n, (f, _) in STAPPEN.items() if (config.NOTEBOOKS_DIR / f).exists()]
+
+
+@dataclass
+class StapResultaat:
+    stap: int
+    titel: str
+    status: str  # "ok", "fout", "overgeslagen"
+    html: str | None = None
+    notebook: str | None = None
+    seconden: float = 0.0
+    fout: str | None = None
+
+
+@dataclass
+class GemeenteResultaat:
+    gemeente: str
+    naam: str
+    map: str
+    stappen: list[StapResultaat] = field(default_factory=list)
+    gestart: str = ""
+    klaar: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return all(s.status == "ok" for s in self.stappen)
+
+
+@functools.cache
+def _css() -> str:
+    return (config.TEMPLATES_DIR / "leefbaar" / "rapport.css").read_text(encoding="utf-8")
+
+
+def _exporter():
+    from nbconvert import HTMLExporter
+    from traitlets.config import Config
+
+    c = Config()
+    c.NbConvertBase.display_data_priority = [
+        KAART_MIME,
+        "text/html",
+        "image/svg+xml",
+        "image/png",
+        "text/markdown",
+        "text/plain",
+    ]
+    return HTMLExporter(
+        config=c,
+        template_name="leefbaar",
+        extra_template_basedirs=[str(config.TEMPLATES_DIR)],
+    )
+
+
+def notebook_naar_html(nb, gemeente_naam: str, stap: int, stappen: list[int]) -> str:
+    """Convert an executed step notebook to one self-contained Dutch HTML page."""
+    from .kaarten import leaflet_assets
+
+    js, css = leaflet_assets()
+    titel = STAPPEN[stap][1]
+    resources = {
+        "leefbaar": {
+            "titel": f"{titel} — {gemeente_naam}",
+            "gemeente_naam": gemeente_naam,
+            "versie": __version__,
+            "leaflet_js": js.replace("</script", "<\\/script"),
+            "leaflet_css": css,
+            "css": _css(),
+            "stappen": [
+                {
+                    "bestand": Path(STAPPEN[n][0]).with_suffix(".html").name,
+                    "titel": STAPPEN[n][1],
+                    "actief": n == stap,
+                }
+                for n in stappen
+            ],  # fmt: skip
+            "voettekst": (
+                f"Gemaakt met leefbaar {__version__} op {dt.date.today():%d-%m-%Y}. "
+                "Bronnen: Leefbaarometer 3.0 (Ministerie van BZK), CBS wijk- en buurtkaart "
+                "(CC BY 4.0)."
+            ),
+        }
+    }
+    body, _ = _exporter().from_notebook_node(nb, resources=resources)
+    return body
+
+
+def _parameters(notebook: Path, wensen: dict) -> dict:
+    """Only the parameters a notebook declares (papermill warns about unknown ones)."""
+    import papermill as pm
+
+    declared = pm.inspect_notebook(str(notebook))
+    return {k: v for k, v in wensen.items() if k in declared}
+
+
+def _fout_tekst(e: BaseException) -> str:
+    from papermill.exceptions import PapermillExecutionError
+
+    if isinstance(e, PapermillExecutionError):
+        return f"{e.ename}: {e.evalue} (cel {e.exec_count})"
+    return f"{type(e).__name__}: {e}"
+
+
+def run_stap(
+    stap: int, out_dir: Path, parameters: dict, gemeente_naam: str, stappen: list[int]
+) -> StapResultaat:
+    """Execute one step notebook into ``out_dir`` and convert it to HTML, atomically."""
+    import papermill as pm
+
+    nb_file, titel = STAPPEN[stap]
+    bron = config.NOTEBOOKS_DIR / nb_file
+    doel_nb = out_dir / nb_file
+    doel_html = out_dir / Path(nb_file).with_suffix(".html").name
+    t0 = time.perf_counter()
+    fd, tmp_nb = tempfile.mkstemp(dir=out_dir, prefix=f".{nb_file}.", suffix=".ipynb")
+    os.close(fd)
+    try:
+        pm.execute_notebook(
+            str(bron),
+            tmp_nb,
+            parameters=_parameters(bron, parameters),
+            cwd=str(config.NOTEBOOKS_DIR),
+            kernel_name="python3",
+            progress_bar=False,
+            report_mode=True,
+            log_output=False,
+        )
+        nb = nbformat.read(tmp_nb, as_version=4)
+        html = notebook_naar_html(nb, gemeente_naam, stap, stappen)
+        schrijf_atomair(doel_html, html)
+        os.chmod(tmp_nb, 0o644)
+        os.replace(tmp_nb, doel_nb)
+    except Exception as e:  # one failing step is recorded; the caller decides what follows
+        Path(tmp_nb).unlink(missing_ok=True)
+        return StapResultaat(
+            stap, titel, "fout", seconden=time.perf_counter() - t0, fout=_fout_tekst(e)
+        )
+    return StapResultaat(
+        stap,
+        titel,
+        "ok",
+        html=doel_html.name,
+        notebook=doel_nb.name,
+        seconden=time.perf_counter() - t0,
+    )
+
+
+def maak_rapport(
+    gemeente: str,
+    out: str | Path = config.REPORTS_DIR,
+    stappen: list[int] | None = None,
+    data_dir: str | Path | None = None,
+    extra: dict | None = None,
+) -> GemeenteResultaat:
+    """Run the step notebooks for one gemeente into ``out/<GMxxxx>/`` and write its index page.
+
+    A failing step stops the steps after it (they build on it); the error is recorded in
+    ``status.json`` and shown on the index page; no half-written page is left behind.
+    """
+    gm = gemeenten.zoek(gemeente)
+    stappen = sorted(stappen or beschikbare_stappen())
+    onbekend = [s for s in stappen if s not in beschikbare_stappen()]
+    if onbekend:
+        raise ValueError(
+            f"step(s) {', '.join(map(str, onbekend))} not available; available: "
+            f"{', '.join(map(str, beschikbare_stappen()))}"
+        )
+    out_dir = Path(out) / gm.code
+    out_dir.mkdir(parents=True, exist_ok=True)
+    params = {
+        "gemeente": gm.code,
+        "data_dir": str(Path(data_dir).resolve()) if data_dir else "",
+        "output_dir": str(out_dir.resolve()),
+        **(extra or {}),
+    }
+    res = GemeenteResultaat(gm.code, gm.naam, str(out_dir), gestart=_nu())
+    gefaald = None
+    for n in stappen:
+        if gefaald is not None:
+            res.stappen.append(
+                StapResultaat(n, STAPPEN[n][1], "overgeslagen", fout=f"stap {gefaald} faalde")
+            )
+            continue
+        r = run_stap(n, out_dir, params, gm.naam, stappen)
+        res.stappen.append(r)
+        if r.status != "ok":
+            gefaald = n
+    res.klaar = _nu()
+    schrijf_atomair(
+        out_dir / STATUS_BESTAND,
+        json.dumps(asdict(res), ensure_ascii=False, indent=2) + "\n",
+    )
+    schrijf_atomair(out_dir / "index.html", index_html(res))
+    return res
+
+
+def _nu() -> str:
+    return dt.datetime.now().isoformat(timespec="seconds")
+
+
+def index_html(res: GemeenteResultaat) -> str:
+    """The gemeente's overview page: a short summary and a link per step, with status."""
+    from .onderzoek import lees_resultaat
+
+    samenvatting = ""
+    o = lees_resultaat(res.map)
+    if o is not None:
+        samenvatting = (
+            f"<p>{esc(o.samenvatting)}</p>"
+            f'<p class="toelichting">Leefbaarometer 3.0, {esc(o.release)}; peiljaar {o.jaar}. '
+            f"{esc(o.regel)}</p>"
+        )
+    items = []
+    for s in res.stappen:
+        if s.status == "ok":
+            items.append(
+                f'<li><a href="{esc(s.html)}">{esc(s.titel)}</a> '
+                f'<span class="status-ok">gereed</span></li>'
+            )
+        elif s.status == "fout":
+            items.append(
+                f'<li>{esc(s.titel)} <span class="status-fout">mislukt</span>'
+                f'<div class="fout">{esc(s.fout)}</div></li>'
+            )
+        else:
+            items.append(
+                f'<li>{esc(s.titel)} <span class="status-niet">niet uitgevoerd ({esc(s.fout)})'
+                "</span></li>"
+            )
+    return f"""<!DOCTYPE html>
+<html lang="nl"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Leefbaarheidsstrategie — {esc(res.naam)}</title><style>{_css()}</style></head>
+<body><header class="balk"><div class="balk-binnen"><span class="merk">leefbaar</span>
+<span class="gemeente">{esc(res.naam)}</span></div></header>
+<main><h1>Leefbaarheidsstrategie {esc(res.naam)}</h1>
+<p class="ondertitel">Rapporten per stap, gemaakt op {esc(res.klaar[:10])}.</p>
+{samenvatting}
+<h2>De stappen</h2><ul class="stappen">{"".join(items)}</ul>
+<aside class="kader info"><strong>Over deze rapporten.</strong> De Leefbaarometer is een
+modelvoorspelling voor signalering, geen meting en geen causaal model; de gegevens lopen ongeveer
+twee jaar achter. De rapporten tonen profielen en redenen, geen ranglijst van buurten.</aside>
+</main><footer class="voet"><p>Gemaakt met leefbaar {__version__}.</p></footer></body></html>
+"""
+
+
+def foutmelding(e: BaseException) -> str:  # pragma: no cover - debugging aid
+    return "".join(traceback.format_exception_only(type(e), e)).strip()
