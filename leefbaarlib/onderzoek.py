@@ -222,9 +222,10 @@ class Onderzoek:
         scores = self.buurten if niveau == "buurt" else self.wijken
         s = self.in_jaar(scores)
         g = geo.load_geometry(niveau, self.gm.code, self.data_dir)
-        cols = ["code", "afw", *lbm.DIMENSIES]
-        out = g.merge(s[cols], on="code", how="left")
-        out["naam"] = out["naam"].astype(str)
+        cols = ["code", "naam", "afw", *lbm.DIMENSIES]
+        out = g.merge(s[cols], on="code", how="left", suffixes=("_grens", ""))
+        # the Leefbaarometer's own name where it has one, else the name of the boundary file
+        out["naam"] = out["naam"].fillna(out["naam_grens"]).astype(str)
         return gpd.GeoDataFrame(out, geometry="geometry", crs=g.crs)
 
     def _context(self) -> gpd.GeoDataFrame | None:

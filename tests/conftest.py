@@ -54,3 +54,11 @@ def chromium_path() -> str | None:
         if p and Path(p).exists():
             return p
     return None
+
+
+@pytest.fixture(scope="session")
+def groningen(tmp_path_factory):
+    """The default report (all available steps for Groningen), built once per test session."""
+    from leefbaarlib import rapport
+
+    return rapport.maak_rapport("Groningen", out=tmp_path_factory.mktemp("reports"))
