@@ -78,9 +78,19 @@ def trends(
     n = len(gebieden)
     ncols = min(ncols, n)
     nrows = int(np.ceil(n / ncols))
+    hoogte = 1.55 * nrows + 0.6
     fig, axes = plt.subplots(
-        nrows, ncols, figsize=(2.0 * ncols + 0.5, 1.55 * nrows + 0.6), sharex=True, sharey=True
+        nrows, ncols, figsize=(2.0 * ncols + 0.5, hoogte), sharex=True, sharey=True
     )
+    # fixed margins and ticks: tight_layout over many axes is the slow part of this figure
+    fig.subplots_adjust(left=0.09, right=0.99, bottom=0.35 / hoogte, top=1 - 0.3 / hoogte,
+                        wspace=0.12, hspace=0.38)  # fmt: skip
+    from matplotlib.ticker import FixedLocator
+
+    lo = min(reeks[kolom].min(), referentie.min(), 0)
+    hi = max(reeks[kolom].max(), referentie.max(), 0)
+    stap = 0.1 if hi - lo < 0.5 else 0.2
+    yticks = np.arange(np.floor(lo / stap) * stap, hi + stap, stap)
     axes = np.atleast_1d(axes).ravel()
     for ax in axes[n:]:
         ax.set_visible(False)
@@ -91,16 +101,18 @@ def trends(
         ax.plot(s["jaar"], s[kolom], color="#2c5d8a", linewidth=1.6, marker="o", markersize=2.2)
         naam = str(g["naam"])
         ax.set_title(naam if len(naam) <= 24 else naam[:22] + "…", fontsize=8, loc="left")
+        ax.yaxis.set_major_locator(FixedLocator(yticks))
+        ax.xaxis.set_major_locator(FixedLocator([2005, 2010, 2015, 2020, 2025]))
         ax.yaxis.set_major_formatter(_nl)
         ax.tick_params(labelsize=7)
-    fig.supylabel("afwijking (0 = Nederland)", fontsize=8)
-    fig.tight_layout()
+    fig.supylabel("afwijking (0 = Nederland)", fontsize=8, x=0.005)
     return figuur(
         fig,
         titel,
         f"{BRON_LBM}. Doorgetrokken lijn: het gebied; stippellijn: de gemeente; 0 = landelijk niveau.",
         alt=titel,
         dpi=90,
+        strak=False,
     )
 
 

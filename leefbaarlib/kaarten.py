@@ -10,7 +10,11 @@ import folium
 import geopandas as gpd
 import matplotlib.pyplot as plt
 import pandas as pd
+import numpy as np
+from matplotlib.collections import PathCollection
 from matplotlib.patches import Patch
+from matplotlib.path import Path as MplPath
+from shapely.geometry import MultiPolygon
 
 from . import config
 from . import leefbaarometer as lbm
@@ -166,14 +170,43 @@ def choropleth(
     return Kaart(m, titel, _legenda_html(soort, legenda_titel), statisch, bron)
 
 
+def _paden(geometrie) -> list[MplPath]:
+    """Matplotlib paths of (multi)polygons, holes included; cached per geometry set."""
+    key = tuple(g.wkb for g in geometrie)
+    hit = _PADEN_CACHE.get(key)
+    if hit is None:
+        hit = []
+        for geom in geometrie:
+            polys = geom.geoms if isinstance(geom, MultiPolygon) else [geom]
+            ringen = []
+            for p in polys:
+                ringen.append(MplPath(np.asarray(p.exterior.coords)[:, :2], closed=True))
+                ringen += [MplPath(np.asarray(r.coords)[:, :2], closed=True) for r in p.interiors]
+            hit.append(MplPath.make_compound_path(*ringen))
+        if len(_PADEN_CACHE) >= 8:  # a few layers of one gemeente at a time
+            _PADEN_CACHE.clear()
+        _PADEN_CACHE[key] = hit
+    return hit
+
+
+_PADEN_CACHE: dict = {}
+
+
 def statische_kaart(g, k, titel, soort, context=None) -> Html:
     """The same class map as a PNG (for mail clients that run no scripts)."""
     kleuren = lbm.klasse_kleuren()
     labels = lbm.klasse_labels(soort)
     fig, ax = plt.subplots(figsize=(7.5, 6))
     if context is not None and len(context):
-        context.plot(ax=ax, facecolor="#ffffff", edgecolor="#b0b7bd", linewidth=0.5)
-    g.plot(ax=ax, color=g["kleur"], edgecolor="#444444", linewidth=0.3)
+        ax.add_collection(
+            PathCollection(_paden(context.geometry), facecolors="#ffffff", edgecolors="#b0b7bd",
+                           linewidths=0.5)
+        )  # fmt: skip
+    ax.add_collection(
+        PathCollection(_paden(g.geometry), facecolors=list(g["kleur"]), edgecolors="#444444",
+                       linewidths=0.3)
+    )  # fmt: skip
+    ax.set_aspect("equal")
     minx, miny, maxx, maxy = g.total_bounds
     padx, pady = (maxx - minx) * 0.05, (maxy - miny) * 0.05
     ax.set_xlim(minx - padx, maxx + padx)

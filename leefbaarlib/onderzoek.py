@@ -186,11 +186,23 @@ class Onderzoek:
 
     # -- displays ------------------------------------------------------------------------------
     def kop(self) -> Html:
-        return Html(
+        html = (
             f"<h1>Stap 1 — Onderzoek: leefbaarheid in {esc(self.gm.naam)}</h1>"
             f'<p class="ondertitel">Leefbaarometer 3.0, {esc(self.release)}; peiljaar {self.jaar}, '
             f"vergeleken met {self.vergelijk_jaar}. Kaarten op {self.kaartniveau}niveau.</p>"
         )
+        if self.buurten is None:
+            html += str(
+                kader(
+                    "Alleen wijkcijfers.",
+                    f"Voor {esc(self.gm.naam)} zijn in deze data geen buurtscores beschikbaar; dit "
+                    "rapport werkt daarom op wijkniveau. Voor buurtniveau: download de officiële "
+                    "Leefbaarometer-bestanden en geef de map mee met <code>--data-dir</code> "
+                    "(parameter <code>data_dir</code>).",
+                    soort="info",
+                )
+            )
+        return Html(html)
 
     def gemeente_profiel(self) -> list[Html]:
         r = self.referentie.loc[self.jaar]
@@ -291,12 +303,30 @@ class Onderzoek:
             )
         return out
 
-    def trend_wijken(self) -> Html:
-        return grafieken.trends(
-            self.wijken[["code", "naam", "jaar", "afw"]],
-            self.referentie["afw"],
-            f"Ontwikkeling van de totaalscore per wijk, {self.wijken['jaar'].min()}–{self.jaar}",
-        )
+    #: Above this many wijken the small multiples show the priority wijken only.
+    MAX_PANELEN = 30
+
+    def trend_wijken(self) -> list[Html]:
+        reeks = self.wijken[["code", "naam", "jaar", "afw"]]
+        periode = f"{self.wijken['jaar'].min()}–{self.jaar}"
+        out: list[Html] = []
+        if reeks["code"].nunique() > self.MAX_PANELEN:
+            focus = [f.code for f in self.prioriteit().focus_wijken]
+            reeks = reeks[reeks["code"].isin(focus)]
+            out.append(
+                alinea(
+                    f"{esc(self.gm.naam)} heeft {self.wijken['code'].nunique()} wijken; hieronder "
+                    "de ontwikkeling van de prioriteitswijken. De tabel verderop geeft de "
+                    "verandering voor alle wijken.",
+                    klasse="toelichting",
+                )
+            )
+            titel = f"Ontwikkeling van de totaalscore, prioriteitswijken, {periode}"
+        else:
+            titel = f"Ontwikkeling van de totaalscore per wijk, {periode}"
+        if len(reeks):
+            out.append(grafieken.trends(reeks, self.referentie["afw"], titel))
+        return out
 
     def trend_dimensies(self) -> Html:
         focus = [f.code for f in self.prioriteit().focus_wijken]

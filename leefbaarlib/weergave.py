@@ -68,10 +68,15 @@ def kader(titel: str, inhoud: str, soort: str = "let-op") -> Html:
     return Html(f'<aside class="kader {soort}"><strong>{titel}</strong> {inhoud}</aside>')
 
 
-def figuur(fig, titel: str, bron: str, alt: str, dpi: int = 110) -> Html:
-    """Render a matplotlib figure to an embedded PNG with title and source; closes the figure."""
+def figuur(fig, titel: str, bron: str, alt: str, dpi: int = 110, strak: bool = True) -> Html:
+    """Render a matplotlib figure to an embedded PNG with title and source; closes the figure.
+
+    ``strak=False`` skips the tight bounding box (costly for figures with many axes; those set
+    their own margins).
+    """
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", facecolor="white")
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight" if strak else None,
+                facecolor="white")  # fmt: skip
     plt.close(fig)
     data = base64.b64encode(buf.getvalue()).decode("ascii")
     return Html(

@@ -97,3 +97,17 @@ def test_data_gemeenten_lists_coverage():
     assert len(df) == 290
     gr = df[df["gemeente"] == "GM0014"].iloc[0]
     assert gr["n_buurt"] == 133 and gr["n_wijk"] == 20
+
+
+def test_report_for_an_uncovered_gemeente_names_the_download():
+    r = run("report", "Westland", "--out", "/tmp/leefbaar-unused")
+    assert r.returncode == 2
+    assert "no Leefbaarometer wijk scores for GM1783 in the embedded data" in r.stderr
+    assert "--data-dir" in r.stderr
+
+
+def test_report_rejects_bad_steps():
+    r = run("report", "Groningen", "--steps", "1,x")
+    assert r.returncode == 2 and "--steps must be numbers" in r.stderr
+    r = run("report", "Groningen", "--steps", "7")
+    assert r.returncode == 2 and "steps 1 to 4" in r.stderr

@@ -130,3 +130,19 @@ def test_failing_step_leaves_no_page_and_a_clear_error(tmp_path):
     status = json.loads((out / "status.json").read_text())
     assert status["stappen"][0]["status"] == "fout"
     assert "mislukt" in (out / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "gemeente, code, n_wijken",
+    [("Schiermonnikoog", "GM0088", 1), ("Den Haag", "GM0518", 44)],
+)
+def test_wijk_level_report_for_other_covered_gemeenten(tmp_path, gemeente, code, n_wijken):
+    res = rapport.maak_rapport(gemeente, out=tmp_path)
+    assert res.ok, [s.fout for s in res.stappen]
+    html = (tmp_path / code / "1_onderzoek.html").read_text(encoding="utf-8")
+    assert "Alleen wijkcijfers." in html and "per wijk" in html
+    assert html.count('class="folium-map') == 6
+    w = lbm.load_scores("wijk", code)
+    assert w["code"].nunique() == n_wijken
+    for naam in w["naam"].unique():
+        assert naam.replace("'", "&#x27;") in html or naam in html, naam
