@@ -9,8 +9,8 @@ from pathlib import Path
 import folium
 import geopandas as gpd
 import matplotlib.pyplot as plt
-import pandas as pd
 import numpy as np
+import pandas as pd
 from matplotlib.collections import PathCollection
 from matplotlib.patches import Patch
 from matplotlib.path import Path as MplPath
