@@ -129,11 +129,11 @@ def report(
 ) -> None:
     """Run the step notebooks for one gemeente and write HTML reports to OUT/<GMxxxx>/."""
     from . import rapport
-    from .leefbaarometer import load_scores
+    from .onderzoek import wijk_scores
 
     try:
         gm = gemeenten.zoek(gemeente)
-        load_scores("wijk", gm.code, data_dir=data_dir)  # fail early, with a clear message
+        wijk_scores(gm.code, data_dir)  # fail early, with a clear message
     except USER_ERRORS as e:
         fail(str(e))
         return
@@ -151,6 +151,55 @@ def report(
         typer.echo(f"  stap {s.stap}: {s.status:12s} {s.seconden:6.1f} s  {s.html or ''}{extra}")
     typer.echo(f"  index: {Path(res.map) / 'index.html'}")
     if not res.ok:
+        raise typer.Exit(1)
+
+
+@app.command("batch")
+def batch(
+    gemeenten_: Annotated[
+        list[str] | None, typer.Argument(metavar="[GEMEENTE]...", help="Codes or names.")
+    ] = None,
+    alle: Annotated[bool, typer.Option("--all", help="Every gemeente in the data.")] = False,
+    workers: Annotated[
+        int | None, typer.Option("--workers", help="Gemeenten at a time (default: cores).")
+    ] = None,
+    out: Annotated[Path, typer.Option("--out", help="Output folder.")] = config.REPORTS_DIR,
+    steps: Annotated[str | None, typer.Option("--steps", help="Steps, e.g. 1,2.")] = None,
+    data_dir: DataDirOption = None,
+    opnieuw: Annotated[
+        bool, typer.Option("--opnieuw", help="Rebuild reports whose inputs did not change.")
+    ] = False,
+    scheduler: Annotated[
+        str | None,
+        typer.Option("--scheduler", help="Address of a Dask distributed scheduler (tcp://...)."),
+    ] = None,
+) -> None:
+    """Reports for many gemeenten; a failure never stops the others; resumes where it stopped."""
+    from . import batch as batch_mod
+
+    if bool(gemeenten_) == alle:
+        fail("give one or more GEMEENTE or --all (not both)")
+    if workers is not None and workers < 1:
+        fail("--workers must be at least 1")
+    try:
+        codes = batch_mod.kies_gemeenten(gemeenten_ or [], alle, data_dir)
+    except USER_ERRORS as e:
+        fail(str(e))
+        return
+    chosen = _parse_steps(steps) if steps else None
+    typer.echo(f"leefbaar batch: {len(codes)} gemeenten -> {Path(out)}", err=True)
+    res = batch_mod.run_batch(codes, out=out, workers=workers, stappen=chosen,
+                              data_dir=data_dir, opnieuw=opnieuw, scheduler=scheduler)  # fmt: skip
+    n = {s: sum(u.status == s for u in res) for s in ("ok", "ongewijzigd", "fout")}
+    typer.echo(
+        f"klaar: {n['ok']} gemaakt, {n['ongewijzigd']} ongewijzigd overgeslagen, "
+        f"{n['fout']} mislukt"
+    )
+    typer.echo(f"overzicht: {Path(out) / 'index.html'}   samenvatting: {Path(out) / 'batch.json'}")
+    failed = [u for u in res if u.status == "fout"]
+    for u in failed:
+        typer.echo(f"  mislukt: {u.gemeente} {u.naam}: {u.fout}", err=True)
+    if failed:
         raise typer.Exit(1)
 
 

@@ -96,6 +96,27 @@ def output_map(output_dir: str, gemeente_code: str) -> Path:
     return Path(output_dir) if output_dir else config.REPORTS_DIR / gemeente_code
 
 
+def wijk_scores(gemeente: str, data_dir: Path | None) -> tuple[pd.DataFrame, bool]:
+    """The gemeente's wijk scores, and whether they came from the embedded data.
+
+    A download folder without a wijk file (e.g. only buurt scores) falls back to the embedded wijk
+    series of the same release; a gemeente in neither gets a NoDataError that names the download.
+    """
+    try:
+        return lbm.load_scores("wijk", gemeente, data_dir), False
+    except lbm.NoDataError:
+        if data_dir is None:
+            raise
+    try:
+        return lbm.load_scores("wijk", gemeente, None), True
+    except lbm.NoDataError:
+        raise lbm.NoDataError(
+            f"no Leefbaarometer wijk scores for {gemeente} in the data folder {str(data_dir)!r} "
+            "nor in the embedded data; add the official 'Leefbaarometer-scores wijken' file "
+            "to the folder"
+        ) from None
+
+
 def _reden_dimensie(dim: str, waarde: float) -> str:
     naam = lbm.dimensie_namen()[dim]
     return f"{dim} {getal(waarde)}: {naam} drukt de score"
@@ -132,7 +153,8 @@ class Onderzoek:
         self.gm = gemeenten.zoek(gemeente)
         self.data_dir = Path(data_dir) if data_dir else None
         self.regel = regel or Prioriteitsregel()
-        self.wijken = lbm.met_klassen(lbm.load_scores("wijk", self.gm.code, self.data_dir))
+        wijken, self.wijken_uit_ingebouwd = wijk_scores(self.gm.code, self.data_dir)
+        self.wijken = lbm.met_klassen(wijken)
         try:
             self.buurten = lbm.met_klassen(lbm.load_scores("buurt", self.gm.code, self.data_dir))
         except lbm.NoDataError:
@@ -150,7 +172,14 @@ class Onderzoek:
             int(vergelijk_jaar) if vergelijk_jaar else (dimjaren[0] if dimjaren else jaren[0])
         )
         self.referentie, self.referentie_officieel = self._gemeente_referentie()
-        self.kaartniveau = "buurt" if self.buurten is not None else "wijk"
+        self.kaartniveau = "wijk"
+        self.buurtgrenzen_ontbreken = False
+        if self.buurten is not None:
+            try:
+                geo.load_geometry("buurt", self.gm.code, self.data_dir)
+                self.kaartniveau = "buurt"
+            except lbm.NoDataError:
+                self.buurtgrenzen_ontbreken = True
         self.inwoners = self._lees_inwoners(inwoners_bestand) if inwoners_bestand else None
         self.min_inwoners = min_inwoners
 
@@ -191,6 +220,25 @@ class Onderzoek:
             f'<p class="ondertitel">Leefbaarometer 3.0, {esc(self.release)}; peiljaar {self.jaar}, '
             f"vergeleken met {self.vergelijk_jaar}. Kaarten op {self.kaartniveau}niveau.</p>"
         )
+        if self.wijken_uit_ingebouwd:
+            html += str(
+                kader(
+                    "Wijkscores uit de ingebouwde data.",
+                    "De opgegeven datamap bevat geen wijkscores; de wijkreeks komt uit de "
+                    f"ingebouwde Leefbaarometer-data van dezelfde release ({esc(self.release)}).",
+                    soort="info",
+                )
+            )
+        if self.buurtgrenzen_ontbreken:
+            html += str(
+                kader(
+                    "Kaarten op wijkniveau.",
+                    "Er zijn buurtscores, maar geen buurtgrenzen voor deze gemeente. Voeg een CBS "
+                    "wijk- en buurtkaart (GeoPackage of GeoJSON met buurtcodes) toe aan de datamap "
+                    "voor kaarten op buurtniveau.",
+                    soort="info",
+                )
+            )
         if self.buurten is None:
             html += str(
                 kader(
@@ -430,15 +478,20 @@ class Onderzoek:
             buurten = sorted(b.loc[b["code"].str.slice(2, 8).isin(wijkdelen), "code"].tolist())
         namen = lbm.dimensie_namen()
         if focus:
+            werkwoord = "krijgt" if len(focus) == 1 else "krijgen"
             samenvatting = (
-                f"{len(focus)} van de {len(nu)} wijken krijgen prioriteit: "
+                f"{len(focus)} van de {len(nu)} wijken {werkwoord} prioriteit: "
                 + ", ".join(f.naam for f in focus)
                 + ". Dimensies die daar de score drukken: "
                 + (", ".join(namen[d] for d in alle_dims) or "geen uitgesproken dimensie")
                 + "."
             )
         else:
-            samenvatting = f"Geen van de {len(nu)} wijken valt onder de prioriteitsregel."
+            samenvatting = (
+                "De enige wijk valt niet onder de prioriteitsregel."
+                if len(nu) == 1
+                else f"Geen van de {len(nu)} wijken valt onder de prioriteitsregel."
+            )
         return Resultaat(
             gemeente=self.gm.code,
             gemeente_naam=self.gm.naam,

@@ -53,6 +53,7 @@ class GemeenteResultaat:
     stappen: list[StapResultaat] = field(default_factory=list)
     gestart: str = ""
     klaar: str = ""
+    vingerafdruk: str = ""
 
     @property
     def ok(self) -> bool:
@@ -183,6 +184,7 @@ def maak_rapport(
     stappen: list[int] | None = None,
     data_dir: str | Path | None = None,
     extra: dict | None = None,
+    vingerafdruk: str = "",
 ) -> GemeenteResultaat:
     """Run the step notebooks for one gemeente into ``out/<GMxxxx>/`` and write its index page.
 
@@ -205,7 +207,9 @@ def maak_rapport(
         "output_dir": str(out_dir.resolve()),
         **(extra or {}),
     }
-    res = GemeenteResultaat(gm.code, gm.naam, str(out_dir), gestart=_nu())
+    res = GemeenteResultaat(
+        gm.code, gm.naam, str(out_dir), gestart=_nu(), vingerafdruk=vingerafdruk
+    )
     gefaald = None
     for n in stappen:
         if gefaald is not None:

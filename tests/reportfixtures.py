@@ -66,3 +66,24 @@ def reference_folder(reference_dir: Path, gemeente: str, provincie: str, target:
     wijken = lbm.load_scores("wijk", gemeente)
     write_official(wijken, "wijk", target / "Leefbaarometer-scores wijken 2002-2024.csv")
     return target
+
+
+def national_reference_folder(reference_dir: Path, target: Path) -> Path:
+    """Official-layout folder with all 342 gemeenten and all 12,147 buurten (2024) from reference.
+
+    Only gemeente and buurt levels, as in the reference extract: wijk scores then come from the
+    embedded data where it has them.
+    """
+    target.mkdir(parents=True, exist_ok=True)
+    base = reference_dir / "leefbaarometer-2024-wfs"
+    gem = json.loads((base / "gemeenten.geojson").read_text(encoding="utf-8"))["features"]
+    write_official(from_wfs(gem, "gemeente"), "gemeente",
+                   target / "Leefbaarometer-scores gemeenten 2002-2024.csv")  # fmt: skip
+    index = json.loads((base / "buurten" / "index.json").read_text())
+    frames = []
+    for prov in index.values():
+        feats = json.loads((base / prov["file"]).read_text(encoding="utf-8"))["features"]
+        frames.append(from_wfs(feats, "buurt"))
+    write_official(pd.concat(frames, ignore_index=True), "buurt",
+                   target / "Leefbaarometer-scores buurten 2002-2024.csv")  # fmt: skip
+    return target
