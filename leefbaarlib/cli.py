@@ -203,6 +203,74 @@ def batch(
         raise typer.Exit(1)
 
 
+@app.command("mail")
+def mail(
+    ontvangers: Annotated[
+        Path, typer.Option("--ontvangers", help="CSV/XLSX with naam,email,gemeente,rol.")
+    ],
+    reports: Annotated[Path, typer.Option("--reports", help="Folder with GMxxxx report folders.")],
+    verstuur: Annotated[
+        bool, typer.Option("--verstuur", help="Really send (default: dry run, .eml files).")
+    ] = False,
+    smtp_host: Annotated[str, typer.Option("--smtp-host")] = "localhost",
+    smtp_port: Annotated[int, typer.Option("--smtp-port")] = 587,
+    uitvoer: Annotated[
+        Path | None, typer.Option("--uitvoer", help="Folder for .eml files (dry run).")
+    ] = None,
+    zip_boven: Annotated[
+        float, typer.Option("--zip-boven", help="Zip a gemeente's reports above this many MB.")
+    ] = 5.0,
+    waarschuw_boven: Annotated[
+        float, typer.Option("--waarschuw-boven", help="Warn about messages above this many MB.")
+    ] = 15.0,
+) -> None:
+    """Mail the reports: one Dutch message per recipient. Dry run unless --verstuur.
+
+    SMTP credentials come from LEEFBAAR_SMTP_USER / LEEFBAAR_SMTP_PASSWORD, the sender from
+    LEEFBAAR_MAIL_FROM; never from files.
+    """
+    import os
+
+    from . import mail as mail_mod
+
+    try:
+        lijst = mail_mod.lees_ontvangers(ontvangers)
+        afzender = os.environ.get(mail_mod.ENV_FROM, "leefbaar@localhost")
+        berichten = [
+            mail_mod.stel_op(o, reports, afzender, zip_boven, waarschuw_boven) for o in lijst
+        ]
+    except USER_ERRORS as e:
+        problems = getattr(e, "problems", None)
+        if problems and len(problems) > 1:
+            for p in problems:
+                typer.echo(f"leefbaar: error: {getattr(e, 'path', '')}: {p}", err=True)
+            raise typer.Exit(2) from None
+        fail(str(e))
+        return
+    for b in berichten:
+        for w in b.waarschuwingen:
+            typer.echo(f"leefbaar: warning: {w}", err=True)
+    if not verstuur:
+        map_ = uitvoer or Path(reports) / "mail"
+        files = mail_mod.schrijf_eml(berichten, map_)
+        typer.echo(f"dry run: {len(files)} messages written to {map_} (nothing sent)")
+        for f, b in zip(files, berichten, strict=True):
+            n = sum(1 for _ in b.message.iter_attachments())
+            typer.echo(
+                f"  {f.name}  {b.grootte / 1e6:5.2f} MB  {n} bijlagen  {b.message['Subject']}"
+            )
+        return
+    try:
+        uitslag = mail_mod.verstuur(berichten, smtp_host, smtp_port, reports)
+    except (OSError, mail_mod.smtplib.SMTPException) as e:
+        fail(f"cannot send via {smtp_host}:{smtp_port}: {e}")
+        return
+    for email, s in uitslag.items():
+        typer.echo(f"  {email}: {s}")
+    if any(s.startswith("mislukt") for s in uitslag.values()):
+        raise typer.Exit(1)
+
+
 def main() -> None:  # console script entry point
     app()
 
