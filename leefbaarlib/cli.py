@@ -79,6 +79,46 @@ def data_show(
             typer.echo(out.to_string(index=False, float_format=lambda v: f"{v:.4f}", na_rep=""))
 
 
+@data_app.command("check")
+def data_check(
+    map_: Annotated[
+        Path, typer.Argument(metavar="DIR", help="Folder with the corporation's files.")
+    ],
+    gemeente: Annotated[
+        str, typer.Option("--gemeente", help="Gemeente whose buurt codes are valid.")
+    ] = config.DEFAULT_GEMEENTE,
+) -> None:
+    """Validate the corporation's own files against the templates; list every problem."""
+    from . import eigen_data, geo
+    from .leefbaarometer import NoDataError
+
+    try:
+        gm = gemeenten.zoek(gemeente)
+    except USER_ERRORS as e:
+        fail(str(e))
+        return
+    buurten = eigen_data.buurtcodes_gemeente(gm.code) or None
+    c = eigen_data.controleer(map_, buurten)
+    for p in c.problemen:
+        typer.echo(f"  {p}", err=True)
+    if c.ok:
+        try:
+            eigen_data.plaats(c, geo.load_geometry("buurt", gm.code))
+        except NoDataError:
+            typer.echo(f"  (no buurt boundaries for {gm}: records by coordinates cannot be placed)")
+    for naam, df in c.tabellen.items():
+        extra = (
+            f", {c.niet_geplaatst[naam]} not placed in a buurt" if naam in c.niet_geplaatst else ""
+        )
+        typer.echo(f"  {naam}.csv: {len(df)} rows{extra}")
+    if c.ontbrekend:
+        typer.echo(f"  absent (optional): {', '.join(f + '.csv' for f in c.ontbrekend)}")
+    if not c.ok:
+        typer.echo(f"leefbaar: {len(c.problemen)} problems in {map_}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"leefbaar: {map_} is valid")
+
+
 @data_app.command("gemeenten")
 def data_gemeenten(
     data_dir: DataDirOption = None,

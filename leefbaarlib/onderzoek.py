@@ -481,7 +481,7 @@ class Onderzoek:
             werkwoord = "krijgt" if len(focus) == 1 else "krijgen"
             samenvatting = (
                 f"{len(focus)} van de {len(nu)} wijken {werkwoord} prioriteit: "
-                + ", ".join(f.naam for f in focus)
+                + ", ".join(f.naam for f in focus).rstrip(".")
                 + ". Dimensies die daar de score drukken: "
                 + (", ".join(namen[d] for d in alle_dims) or "geen uitgesproken dimensie")
                 + "."
