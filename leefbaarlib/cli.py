@@ -148,6 +148,29 @@ def data_gemeenten(
         typer.echo(f"{len(wide)} gemeenten")
 
 
+EigenDataOption = Annotated[
+    str | None,
+    typer.Option(
+        "--eigen-data",
+        help="Folder with the corporation's own files; 'voorbeeld' = the fictional example "
+        "(default for Groningen), 'geen' = none.",
+    ),
+]
+
+
+def _eigen_extra(eigen_data: str | None) -> dict:
+    if eigen_data is None:
+        return {}
+    if eigen_data == "geen":
+        return {"eigen_data_dir": ""}
+    if eigen_data == "voorbeeld":
+        return {"eigen_data_dir": "voorbeeld"}
+    p = Path(eigen_data)
+    if not p.is_dir():
+        fail(f"--eigen-data: folder {eigen_data!r} does not exist")
+    return {"eigen_data_dir": str(p.resolve())}
+
+
 def _parse_steps(text: str) -> list[int]:
     try:
         steps = sorted({int(x) for x in text.split(",") if x.strip()})
@@ -166,6 +189,7 @@ def report(
         str | None, typer.Option("--steps", help="Steps to run, e.g. 1,2 (default: all).")
     ] = None,
     data_dir: DataDirOption = None,
+    eigen_data: EigenDataOption = None,
 ) -> None:
     """Run the step notebooks for one gemeente and write HTML reports to OUT/<GMxxxx>/."""
     from . import rapport
@@ -178,6 +202,7 @@ def report(
         fail(str(e))
         return
     chosen = _parse_steps(steps) if steps else None
+    extra = _eigen_extra(eigen_data)
     if chosen:
         missing = [s for s in chosen if s not in rapport.beschikbare_stappen()]
         if missing:
@@ -185,7 +210,8 @@ def report(
                 f"step(s) {missing} have no notebook yet; available: {rapport.beschikbare_stappen()}"
             )
     typer.echo(f"leefbaar: reports for {gm} -> {Path(out) / gm.code}")
-    res = rapport.maak_rapport(gm.code, out=out, stappen=chosen, data_dir=data_dir)
+    res = rapport.maak_rapport(gm.code, out=out, stappen=chosen, data_dir=data_dir,
+                               extra=extra)  # fmt: skip
     for s in res.stappen:
         extra = f"  {s.fout}" if s.fout else ""
         typer.echo(f"  stap {s.stap}: {s.status:12s} {s.seconden:6.1f} s  {s.html or ''}{extra}")

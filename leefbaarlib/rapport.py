@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import json
@@ -211,17 +212,36 @@ def maak_rapport(
         gm.code, gm.naam, str(out_dir), gestart=_nu(), vingerafdruk=vingerafdruk
     )
     gefaald = None
+    nav = sorted(
+        set(stappen)
+        | {
+            n
+            for n, (f, _) in STAPPEN.items()
+            if (out_dir / Path(f).with_suffix(".html").name).exists()
+        }
+    )
     for n in stappen:
         if gefaald is not None:
             res.stappen.append(
                 StapResultaat(n, STAPPEN[n][1], "overgeslagen", fout=f"stap {gefaald} faalde")
             )
             continue
-        r = run_stap(n, out_dir, params, gm.naam, stappen)
+        r = run_stap(n, out_dir, params, gm.naam, nav)
         res.stappen.append(r)
         if r.status != "ok":
             gefaald = n
     res.klaar = _nu()
+    # steps that ran earlier and were not run now stay on the index page
+    vorig = out_dir / STATUS_BESTAND
+    if vorig.exists():
+        # an unreadable earlier status only loses the earlier steps' links
+        with contextlib.suppress(OSError, ValueError, TypeError, KeyError):
+            oud = json.loads(vorig.read_text(encoding="utf-8"))
+            nu = {s.stap for s in res.stappen}
+            for s in oud.get("stappen", []):
+                if s["stap"] not in nu and s["status"] == "ok" and (out_dir / s["html"]).exists():
+                    res.stappen.append(StapResultaat(**s))
+            res.stappen.sort(key=lambda s: s.stap)
     schrijf_atomair(
         out_dir / STATUS_BESTAND,
         json.dumps(asdict(res), ensure_ascii=False, indent=2) + "\n",

@@ -146,3 +146,39 @@ def test_wijk_level_report_for_other_covered_gemeenten(tmp_path, gemeente, code,
     assert w["code"].nunique() == n_wijken
     for naam in w["naam"].unique():
         assert naam.replace("'", "&#x27;") in html or naam in html, naam
+
+
+def test_step2_page_with_the_fictional_example(groningen):
+    from pathlib import Path
+
+    d = Path(groningen.map)
+    html = (d / "2_inzoomen.html").read_text(encoding="utf-8")
+    assert "Fictieve voorbeeldgegevens" in html
+    assert "Meest vergelijkbare wijken elders" in html and "Leidraad" in html
+    r = json.loads((d / "inzoomen.json").read_text(encoding="utf-8"))
+    assert r["eigen_data"] == "voorbeeld" and r["peers_wijk"]
+    for peers in r["peers_wijk"].values():
+        assert not any(p.startswith("WK0014") for p in peers)  # peers lie elsewhere
+
+
+def test_no_identifier_reaches_any_report_file(groningen):
+    """Privacy: no person-level identifier (or home number) of the example appears in the output."""
+    from pathlib import Path
+
+    import pandas as pd
+
+    from leefbaarlib import eigen_data
+
+    ids = set()
+    for f in eigen_data.VOORBEELD_DIR.glob("*.csv"):
+        df = pd.read_csv(f, sep=";", dtype=str)
+        for c in df.columns:
+            if c.endswith("_id") or c == "vhe_nummer":
+                ids |= set(df[c].dropna())
+    assert len(ids) > 10_000
+    base64 = re.compile(r"base64,[A-Za-z0-9+/=]+")
+    pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(ids))) + r")\b")
+    for f in Path(groningen.map).iterdir():
+        text = base64.sub("", f.read_text(encoding="utf-8", errors="replace"))
+        hit = pattern.search(text)
+        assert hit is None, f"{f.name} contains {hit.group(0)}"
