@@ -21,7 +21,7 @@ UNCOVERED = "GM1783"  # Westland: not in the embedded wijk data
 @pytest.fixture(scope="module")
 def local_batch(tmp_path_factory):
     out = tmp_path_factory.mktemp("batch")
-    res = batch.run_batch([*SMALL, UNCOVERED], out=out, workers=2, voortgang=False)
+    res = batch.run_batch([*SMALL, UNCOVERED], out=out, workers=2, stappen=[1], voortgang=False)
     return out, res
 
 
@@ -51,7 +51,7 @@ def test_rerun_skips_unchanged_and_resumes(local_batch):
     out, _ = local_batch
     # an interrupted run: one gemeente's report is gone (as if never finished)
     (out / "GM0047" / "status.json").unlink()
-    res = batch.run_batch([*SMALL, UNCOVERED], out=out, workers=2, voortgang=False)
+    res = batch.run_batch([*SMALL, UNCOVERED], out=out, workers=2, stappen=[1], voortgang=False)
     status = {u.gemeente: u.status for u in res}
     assert status == {"GM0088": "ongewijzigd", "GM0047": "ok", UNCOVERED: "fout"}
 
@@ -68,7 +68,7 @@ def test_fingerprint_follows_inputs(tmp_path):
 
 
 def test_cli_exit_code_lists_failures(tmp_path):
-    r = CliRunner().invoke(app, ["batch", "Westland", "--out", str(tmp_path)])
+    r = CliRunner().invoke(app, ["batch", "Westland", "--out", str(tmp_path), "--steps", "1"])
     assert r.exit_code == 1
     assert "mislukt: GM1783 Westland" in r.stderr
     r = CliRunner().invoke(app, ["batch", "--out", str(tmp_path)])
@@ -82,7 +82,7 @@ def test_dask_cluster_batch(tmp_path):
                       dashboard_address=None) as cluster:  # fmt: skip
         res = batch.run_batch(
             ["GM0088", UNCOVERED], out=tmp_path, scheduler=cluster.scheduler_address,
-            voortgang=False,
+            stappen=[1], voortgang=False,
         )  # fmt: skip
     status = {u.gemeente: u.status for u in res}
     assert status == {"GM0088": "ok", UNCOVERED: "fout"}
@@ -97,7 +97,7 @@ def test_batch_on_an_official_layout_folder(reference_dir, tmp_path):
     codes = batch.kies_gemeenten([], True, data)
     assert len(codes) == 342
     res = batch.run_batch(["GM0088", "GM0193", UNCOVERED], out=tmp_path / "out", data_dir=data,
-                          workers=2, voortgang=False)  # fmt: skip
+                          workers=2, stappen=[1], voortgang=False)  # fmt: skip
     status = {u.gemeente: u.status for u in res}
     assert status == {"GM0088": "ok", "GM0193": "ok", UNCOVERED: "fout"}
     html = (tmp_path / "out" / "GM0193" / "1_onderzoek.html").read_text(encoding="utf-8")

@@ -91,7 +91,7 @@ def evil_report(tmp_path_factory):
     w.loc[w["code"] == "WK001409", "naam"] = EVIL_WIJK
     write_official(w, "wijk", d / "wijken.csv")
     write_official(lbm.load_scores("buurt", "GM0014"), "buurt", d / "buurten.csv")
-    return rapport.maak_rapport("Groningen", out=d / "out", data_dir=d)
+    return rapport.maak_rapport("Groningen", out=d / "out", data_dir=d, stappen=[1])
 
 
 def test_names_from_data_are_escaped(evil_report):
@@ -120,7 +120,7 @@ def test_failing_step_leaves_no_page_and_a_clear_error(tmp_path):
         '"wk_code","wk_naam","jaar","lbm","afw","fys","onv","soc","vrz","won"\n'
         '"WK001400","Centrum",2024,4.2,0.5,0,0,0,0,0\n'
     )
-    res = rapport.maak_rapport("Groningen", out=tmp_path / "out", data_dir=bad)
+    res = rapport.maak_rapport("Groningen", out=tmp_path / "out", data_dir=bad, stappen=[1, 2])
     assert not res.ok
     s = res.stappen[0]
     assert s.status == "fout" and "afw" in s.fout and "wijken.csv" in s.fout
@@ -129,6 +129,8 @@ def test_failing_step_leaves_no_page_and_a_clear_error(tmp_path):
     assert not [p.name for p in out.iterdir() if p.name.startswith(".")]
     status = json.loads((out / "status.json").read_text())
     assert status["stappen"][0]["status"] == "fout"
+    assert res.stappen[1].status == "overgeslagen" and "stap 1 faalde" in res.stappen[1].fout
+    assert not (out / "2_inzoomen.html").exists()
     assert "mislukt" in (out / "index.html").read_text(encoding="utf-8")
 
 
