@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 
+import pandas as pd
 import pytest
 
 from leefbaarlib import leefbaarometer as lbm
@@ -184,3 +185,19 @@ def test_no_identifier_reaches_any_report_file(groningen):
         text = base64.sub("", f.read_text(encoding="utf-8", errors="replace"))
         hit = pattern.search(text)
         assert hit is None, f"{f.name} contains {hit.group(0)}"
+
+
+def test_step3_page_and_plan(groningen):
+    from pathlib import Path
+
+    d = Path(groningen.map)
+    html = (d / "3_actie.html").read_text(encoding="utf-8")
+    assert (
+        "Zelf doen" in html and "Samen met partners" in html and "Wie als eerste aan tafel" in html
+    )
+    plan = pd.read_csv(d / "actieplan.csv", sep=";", encoding="utf-8-sig")
+    assert set(plan["wijk_code"]) == {
+        f["code"]
+        for f in json.loads((d / "onderzoek.json").read_text(encoding="utf-8"))["focus_wijken"]
+    }
+    assert (d / "actieplan.xlsx").stat().st_size > 5000
