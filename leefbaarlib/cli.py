@@ -337,6 +337,48 @@ def mail(
         raise typer.Exit(1)
 
 
+@app.command("effect")
+def effect(
+    panel: Annotated[Path, typer.Option("--panel", help="Panel CSV: code column, jaar, outcomes.")],
+    behandeld: Annotated[
+        str, typer.Option("--behandeld", help="Treated area code(s), comma-separated.")
+    ],
+    start: Annotated[int, typer.Option("--start", help="First year of the intervention.")],
+    uitkomst: Annotated[str, typer.Option("--uitkomst", help="Outcome column, e.g. onv or afw.")],
+    data_dir: DataDirOption = None,
+    k: Annotated[int, typer.Option("--k", help="Comparison areas per treated area.")] = 5,
+) -> None:
+    """Difference-in-differences with matched comparison areas; prints one JSON object."""
+    import json
+
+    from . import geo, resultaat
+    from .leefbaarometer import NoDataError
+
+    try:
+        df = resultaat.lees_panel(panel)
+        codes = [c.strip() for c in behandeld.split(",") if c.strip()]
+        if not codes:
+            fail("--behandeld needs at least one area code")
+        grenzen = None
+        niveau = None
+        for n, pat in (("buurt", "BU"), ("wijk", "WK"), ("gemeente", "GM")):
+            if codes[0].startswith(pat):
+                niveau = n
+        if niveau:
+            try:
+                grenzen = geo.load_geometry(niveau, None, data_dir)
+            except NoDataError:
+                grenzen = None
+        bu = resultaat.buren(codes, grenzen)
+        r = resultaat.did(df, codes, start, uitkomst, k=k, uitsluiten=bu)
+    except (resultaat.EffectFout, *USER_ERRORS) as e:
+        fail(str(e))
+        return
+    out = r.als_json()
+    out["buren_uitgesloten_bekend"] = grenzen is not None
+    typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
+
+
 def main() -> None:  # console script entry point
     app()
 

@@ -201,3 +201,11 @@ def test_step3_page_and_plan(groningen):
         for f in json.loads((d / "onderzoek.json").read_text(encoding="utf-8"))["focus_wijken"]
     }
     assert (d / "actieplan.xlsx").stat().st_size > 5000
+
+
+def test_step4_page_shows_the_whole_method(groningen):
+    from pathlib import Path
+
+    html = (Path(groningen.map) / "4_resultaat.html").read_text(encoding="utf-8")
+    assert "Fictief voorbeeld." in html and "Eventstudie" in html and "Placebotoets" in html
+    assert "95%-interval" in html and "Overlastmeldingen per maand" in html
