@@ -598,6 +598,11 @@ class Resultaat:
             if not beh or not verg:
                 continue
             reeks = maandreeks_overlast(self.eigen, beh, verg)
+            if min(reeks.attrs["vhe"].values()) < eigen_data.MIN_AANTAL:
+                out.append(
+                    alinea(f"Te weinig woningen in de buurten van {esc(code)} voor een tijdreeks.")
+                )
+                continue
             try:
                 r = its(reeks, iv["start"].date().isoformat())
             except EffectFout as e:
