@@ -14,7 +14,7 @@ import yaml
 
 from . import config, gemeenten
 from . import leefbaarometer as lbm
-from .bestanden import schrijf_atomair
+from .bestanden import lees_csv, schrijf_atomair
 from .onderzoek import KLASSESTAP, Onderzoek, focus_dimensies, lees_resultaat, wijk_scores
 from .weergave import Html, alinea, esc, figuur, getal, kader, tabel
 
@@ -185,13 +185,7 @@ def lees_plan(path: str | Path) -> pd.DataFrame:
     if path.suffix.lower() == ".xlsx":
         df = pd.read_excel(path, dtype=str).fillna("")
     else:
-        raw = path.read_bytes()
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = raw.decode("cp1252")
-        sep = ";" if text.split("\n", 1)[0].count(";") else ","
-        df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
+        df = lees_csv(path)
     missend = [k for k in PLAN_KOLOMMEN if k not in df.columns]
     if missend:
         raise lbm.DataError([f"column {k!r} is missing" for k in missend], path)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import io
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -17,7 +16,7 @@ import yaml
 
 from . import config, eigen_data, gemeenten, geo
 from . import leefbaarometer as lbm
-from .bestanden import schrijf_atomair
+from .bestanden import lees_csv, schrijf_atomair
 from .onderzoek import (
     KLASSESTAP,
     Onderzoek,
@@ -184,14 +183,7 @@ def lees_waarnemingen(path: str | Path) -> pd.DataFrame:
     path = Path(path)
     if not path.is_file():
         raise lbm.DataError("file not found", path)
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252")
-    sep = ";" if text.split("\n", 1)[0].count(";") >= 1 else ","
-    df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
-    df.columns = [c.strip().lower() for c in df.columns]
+    df = lees_csv(path)
     missend = [c for c in WAARNEMINGEN_KOLOMMEN if c not in df.columns]
     if missend:
         raise lbm.DataError(

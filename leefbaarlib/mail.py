@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import gemeenten
-from .bestanden import schrijf_atomair
+from .bestanden import lees_csv, schrijf_atomair
 from .leefbaarometer import DataError
 
 KOLOMMEN = ["naam", "email", "gemeente", "rol"]
@@ -63,14 +63,7 @@ def lees_ontvangers(path: str | Path) -> list[Ontvanger]:
         df = pd.read_excel(path, dtype=str).fillna("")
         eerste_rij = 2
     else:
-        raw = path.read_bytes()
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = raw.decode("cp1252")
-        first = text.split("\n", 1)[0]
-        sep = ";" if first.count(";") > first.count(",") else ","
-        df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
+        df = lees_csv(path)
         eerste_rij = 2
     df.columns = [str(c).strip().lower() for c in df.columns]
     missing = [c for c in KOLOMMEN if c not in df.columns]

@@ -17,7 +17,6 @@ Methods
 from __future__ import annotations
 
 import functools
-import io
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -29,6 +28,7 @@ import statsmodels.formula.api as smf
 
 from . import config, eigen_data, gemeenten, geo
 from . import leefbaarometer as lbm
+from .bestanden import lees_csv
 from .weergave import BRON_LBM, Html, alinea, esc, figuur, getal, kader, tabel
 
 ALPHA = 0.05
@@ -74,17 +74,10 @@ def lees_panel(path: str | Path) -> pd.DataFrame:
     path = Path(path)
     if not path.is_file():
         raise EffectFout(f"{path}: file not found")
-    raw = path.read_bytes()
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252")
-    sep = ";" if text.split("\n", 1)[0].count(";") > text.split("\n", 1)[0].count(",") else ","
-    try:
-        df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
+        df = lees_csv(path)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as e:
         raise EffectFout(f"{path}: not a readable CSV ({e})") from None
-    df.columns = [c.strip().strip('"').lower() for c in df.columns]
     code = next((c for c in ("bu_code", "wk_code", "gm_code", "code") if c in df.columns), None)
     if code is None or "jaar" not in df.columns:
         raise EffectFout(
@@ -381,9 +374,7 @@ def interventies_lezen(path: str | Path) -> pd.DataFrame:
     if path.suffix.lower() == ".xlsx":
         df = pd.read_excel(path, dtype=str)
     else:
-        text = path.read_bytes().decode("utf-8-sig")
-        sep = ";" if text.split("\n", 1)[0].count(";") else ","
-        df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
+        df = lees_csv(path)
     if {"wijk_code", "actie", "start", "dimensie"} <= set(df.columns):  # a step-3 plan
         df = df.rename(columns={"wijk_code": "gebied", "actie": "interventie"})
     missend = [c for c in ("interventie", "gebied", "start", "dimensie") if c not in df.columns]
