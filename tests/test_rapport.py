@@ -71,7 +71,7 @@ def test_index_page_links_and_summary(groningen):
 @pytest.mark.reference
 def test_report_for_a_reference_gemeente(reference_dir, tmp_path):
     data = reference_folder(reference_dir, "GM0193", "23", tmp_path / "download")
-    res = rapport.maak_rapport("Zwolle", out=tmp_path / "out", data_dir=data)
+    res = rapport.maak_rapport("Zwolle", out=tmp_path / "out", data_dir=data, stappen=[1, 2])
     assert res.ok, [s.fout for s in res.stappen]
     html = (tmp_path / "out" / "GM0193" / "1_onderzoek.html").read_text(encoding="utf-8")
     assert "Zwolle" in html
@@ -136,11 +136,11 @@ def test_failing_step_leaves_no_page_and_a_clear_error(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "gemeente, code, n_wijken",
-    [("Schiermonnikoog", "GM0088", 1), ("Den Haag", "GM0518", 44)],
+    "gemeente, code, n_wijken, stappen",
+    [("Schiermonnikoog", "GM0088", 1, None), ("Den Haag", "GM0518", 44, [1])],
 )
-def test_wijk_level_report_for_other_covered_gemeenten(tmp_path, gemeente, code, n_wijken):
-    res = rapport.maak_rapport(gemeente, out=tmp_path)
+def test_wijk_level_report_for_other_covered_gemeenten(tmp_path, gemeente, code, n_wijken, stappen):
+    res = rapport.maak_rapport(gemeente, out=tmp_path, stappen=stappen)
     assert res.ok, [s.fout for s in res.stappen]
     html = (tmp_path / code / "1_onderzoek.html").read_text(encoding="utf-8")
     assert "Alleen wijkcijfers." in html and "per wijk" in html
