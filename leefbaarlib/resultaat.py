@@ -441,8 +441,10 @@ class Resultaat:
         return pd.concat([alle[alle["gemeente"] != self.gm.code], eigen], ignore_index=True)
 
     def kop(self) -> Html:
+        bron = {"parameter": "het opgegeven bestand", "voorbeeld": "het fictieve voorbeeld",
+                "geen": "nog geen interventies"}.get(self.bron, self.bron)  # fmt: skip
         html = (f"<h1>Stap 4 — Resultaat: {esc(self.gm.naam)}</h1>"
-                f'<p class="ondertitel">Interventies uit: {esc(self.bron)}.</p>')  # fmt: skip
+                f'<p class="ondertitel">Interventies: {esc(bron)}.</p>')  # fmt: skip
         if self.voorbeeld:
             html += str(kader("Fictief voorbeeld.", "De interventie en de corporatiecijfers op deze "
                               "pagina zijn verzonnen (Woonstichting Voorbeeld bestaat niet) om de "
