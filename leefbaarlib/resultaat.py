@@ -10,8 +10,8 @@ Methods
   trends) and placebo tests (a fake start year in the pre-period; every comparison area in turn
   as a fake treated area, giving a permutation p-value).
 * Interrupted time series on monthly own data: the difference between treated and comparison
-  series, with month-of-year effects, a level and a slope change at the start, and
-  Newey-West (HAC) standard errors.
+  series, with month-of-year effects, a level and a slope change at the start, and AR(1)
+  errors (feasible GLS).
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
-import statsmodels.formula.api as smf
 
 from . import config, eigen_data, gemeenten, geo
 from . import leefbaarometer as lbm
@@ -307,8 +306,8 @@ def its(maandreeks: pd.DataFrame, start: str, reeks: str = "overlast per 100 vhe
     """Segmented regression on ``behandeld - vergelijking`` per month.
 
     ``maandreeks``: index = month (Timestamp), columns ``behandeld`` and ``vergelijking``.
-    Level and slope change at ``start`` with month-of-year effects; HAC (Newey-West, 3 lags)
-    standard errors for autocorrelation.
+    Level and slope change at ``start`` with month-of-year effects; AR(1) errors estimated by
+    feasible GLS (statsmodels GLSAR) for the autocorrelation of monthly series.
     """
     d = maandreeks.dropna().copy()
     t0 = pd.Timestamp(start)
@@ -320,9 +319,10 @@ def its(maandreeks: pd.DataFrame, start: str, reeks: str = "overlast per 100 vhe
     d["maand"] = d.index.month
     if d["na"].sum() < 6 or (1 - d["na"]).sum() < 12:
         raise EffectFout("need at least 12 months before and 6 months after the start")
-    fit = smf.ols("verschil ~ t + na + t_na + C(maand)", data=d).fit(
-        cov_type="HAC", cov_kwds={"maxlags": 3}
-    )
+    maanddummies = pd.get_dummies(d["maand"].astype(str), prefix="m", drop_first=True, dtype=float)
+    X = sm.add_constant(pd.concat([d[["t", "na", "t_na"]], maanddummies], axis=1))
+    # AR(1) errors estimated iteratively (feasible GLS): monthly series are autocorrelated
+    fit = sm.GLSAR(d["verschil"], X, rho=1).iterative_fit(maxiter=10)
     ci = fit.conf_int(ALPHA)
     basis = float(d.loc[d.index < t0, "behandeld"].tail(12).mean())
     return ITS(reeks, t0.date().isoformat(), float(fit.params["na"]), float(ci.loc["na", 0]),
