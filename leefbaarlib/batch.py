@@ -275,11 +275,11 @@ def batch_index_html(lijst: list[Uitkomst]) -> str:
         detail = (
             esc(u.samenvatting)
             if u.status != "fout"
-            else f'<span class="fout-kort">{esc(u.fout)}</span>'
+            else f'<span class="fout-kort">Technische melding: {esc(u.fout)}</span>'
         )
         rijen.append(
             f'<tr data-zoek="{esc((u.naam + " " + u.gemeente).lower())}"><td>{naam}</td>'
-            f'<td>{esc(u.gemeente)}</td><td class="{cls}">{tekst}</td><td>{detail}</td></tr>'
+            f'<td>{esc(u.gemeente)}</td><td class="{cls}">{tekst}</td><td class="wrap">{detail}</td></tr>'
         )
     n_ok = sum(u.status != "fout" for u in lijst)
     n_fout = len(lijst) - n_ok
