@@ -120,17 +120,20 @@ def buren(codes: list[str], grenzen) -> set[str]:
 
 
 def pre_kenmerken(panel: pd.DataFrame, uitkomst: str, start: int) -> pd.DataFrame:
-    """Per area: mean level and linear slope (per year) of the outcome before ``start``."""
+    """Per area: mean level and least-squares slope (per year) of the outcome before ``start``.
+
+    Vectorised over all areas (a national panel has thousands): slope = Sxy / Sxx per area,
+    missing where an area has fewer than two pre-period years.
+    """
     pre = panel[(panel["jaar"] < start)].dropna(subset=[uitkomst])
-
-    def kenmerk(g):
-        if len(g) >= 2:
-            helling = np.polyfit(g["jaar"], g[uitkomst], 1)[0]
-        else:
-            helling = np.nan
-        return pd.Series({"niveau": g[uitkomst].mean(), "trend": helling, "n": len(g)})
-
-    return pre.groupby("code")[["jaar", uitkomst]].apply(kenmerk)
+    g = pre.groupby("code")
+    n = g.size()
+    dx = pre["jaar"] - g["jaar"].transform("mean")
+    dy = pre[uitkomst] - g[uitkomst].transform("mean")
+    sxy = (dx * dy).groupby(pre["code"]).sum()
+    sxx = (dx**2).groupby(pre["code"]).sum()
+    trend = (sxy / sxx.replace(0, np.nan)).where(n >= 2)
+    return pd.DataFrame({"niveau": g[uitkomst].mean(), "trend": trend, "n": n.astype(float)})
 
 
 def kies_controles(
