@@ -15,7 +15,8 @@ import yaml
 from . import config, gemeenten
 from . import leefbaarometer as lbm
 from .bestanden import lees_csv, schrijf_atomair
-from .onderzoek import KLASSESTAP, Onderzoek, focus_dimensies, lees_resultaat, wijk_scores
+from .leefbaarometer import wijk_scores
+from .onderzoek import KLASSESTAP, Onderzoek, focus_dimensies, lees_resultaat
 from .weergave import Html, alinea, esc, figuur, getal, kader, tabel
 
 CATALOGUS_FILE = config.DATA_DIR / "interventies.yaml"

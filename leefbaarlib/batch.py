@@ -96,7 +96,7 @@ def _werk_lokaal(code: str, out: str, stappen: list[int], data_dir: str | None, 
     """Worker: one gemeente into ``out`` (runs in a separate process)."""
     t0 = time.perf_counter()
     try:
-        from .onderzoek import wijk_scores
+        from .leefbaarometer import wijk_scores
 
         wijk_scores(code, Path(data_dir) if data_dir else None)
         res = rapport.maak_rapport(code, out=out, stappen=stappen, data_dir=data_dir,

@@ -193,7 +193,7 @@ def report(
 ) -> None:
     """Run the step notebooks for one gemeente and write HTML reports to OUT/<GMxxxx>/."""
     from . import rapport
-    from .onderzoek import wijk_scores
+    from .leefbaarometer import wijk_scores
 
     try:
         gm = gemeenten.zoek(gemeente)

@@ -22,7 +22,6 @@ from .onderzoek import (
     Onderzoek,
     focus_dimensies,
     lees_resultaat,
-    wijk_scores,
 )
 from .weergave import BRON_LBM, Html, alinea, esc, figuur, getal, kader, tabel
 
@@ -252,7 +251,7 @@ class Inzoomen:
         self.data_dir = Path(data_dir) if data_dir else None
         self.output_dir = Path(output_dir) if output_dir else config.REPORTS_DIR / self.gm.code
         self.min_aantal = min_aantal
-        wijken, _ = wijk_scores(self.gm.code, self.data_dir)
+        wijken, _ = lbm.wijk_scores(self.gm.code, self.data_dir)
         self.wijken = wijken
         try:
             self.buurten = lbm.load_scores("buurt", self.gm.code, self.data_dir)

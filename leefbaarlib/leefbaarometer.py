@@ -466,6 +466,27 @@ def load_scores(
     return df.sort_values(["code", "jaar"]).reset_index(drop=True)
 
 
+def wijk_scores(gemeente: str, data_dir: Path | None) -> tuple[pd.DataFrame, bool]:
+    """The gemeente's wijk scores, and whether they came from the embedded data.
+
+    A download folder without a wijk file (e.g. only buurt scores) falls back to the embedded wijk
+    series of the same release; a gemeente in neither gets a NoDataError that names the download.
+    """
+    try:
+        return load_scores("wijk", gemeente, data_dir), False
+    except NoDataError:
+        if data_dir is None:
+            raise
+    try:
+        return load_scores("wijk", gemeente, None), True
+    except NoDataError:
+        raise NoDataError(
+            f"no Leefbaarometer wijk scores for {gemeente} in the data folder {str(data_dir)!r} "
+            "nor in the embedded data; add the official 'Leefbaarometer-scores wijken' file "
+            "to the folder"
+        ) from None
+
+
 def available(data_dir: str | Path | None = None) -> pd.DataFrame:
     """Which gemeenten have scores at which level: columns gemeente, niveau, n_gebieden, jaren."""
     rows = []

@@ -12,6 +12,7 @@ import pandas as pd
 from . import config, gemeenten, geo, grafieken, kaarten
 from . import leefbaarometer as lbm
 from .bestanden import schrijf_atomair
+from .leefbaarometer import wijk_scores
 from .weergave import Html, alinea, esc, getal, kader, tabel
 
 RESULTAAT_BESTAND = "onderzoek.json"
@@ -94,27 +95,6 @@ def lees_resultaat(output_dir: str | Path) -> Resultaat | None:
 def output_map(output_dir: str, gemeente_code: str) -> Path:
     """The gemeente's output folder: the parameter, or ``reports/<GMxxxx>`` when empty."""
     return Path(output_dir) if output_dir else config.REPORTS_DIR / gemeente_code
-
-
-def wijk_scores(gemeente: str, data_dir: Path | None) -> tuple[pd.DataFrame, bool]:
-    """The gemeente's wijk scores, and whether they came from the embedded data.
-
-    A download folder without a wijk file (e.g. only buurt scores) falls back to the embedded wijk
-    series of the same release; a gemeente in neither gets a NoDataError that names the download.
-    """
-    try:
-        return lbm.load_scores("wijk", gemeente, data_dir), False
-    except lbm.NoDataError:
-        if data_dir is None:
-            raise
-    try:
-        return lbm.load_scores("wijk", gemeente, None), True
-    except lbm.NoDataError:
-        raise lbm.NoDataError(
-            f"no Leefbaarometer wijk scores for {gemeente} in the data folder {str(data_dir)!r} "
-            "nor in the embedded data; add the official 'Leefbaarometer-scores wijken' file "
-            "to the folder"
-        ) from None
 
 
 def _reden_dimensie(dim: str, waarde: float) -> str:

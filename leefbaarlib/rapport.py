@@ -9,7 +9,6 @@ import json
 import os
 import tempfile
 import time
-import traceback
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -298,7 +297,3 @@ modelvoorspelling voor signalering, geen meting en geen causaal model; de gegeve
 twee jaar achter. De rapporten tonen profielen en redenen, geen ranglijst van buurten.</aside>
 </main><footer class="voet"><p>Gemaakt met leefbaar {__version__}.</p></footer></body></html>
 """
-
-
-def foutmelding(e: BaseException) -> str:  # pragma: no cover - debugging aid
-    return "".join(traceback.format_exception_only(type(e), e)).strip()

@@ -401,13 +401,11 @@ class Resultaat:
         interventies: str | Path | None = None,
         eigen_data_dir: str | Path | None = "voorbeeld",
     ):
-        from .onderzoek import wijk_scores
-
         self.gm = gemeenten.zoek(gemeente)
         self.data_dir = Path(data_dir) if data_dir else None
         self.output_dir = Path(output_dir) if output_dir else config.REPORTS_DIR / self.gm.code
         self.voorbeeld = False
-        self.wijken, _ = wijk_scores(self.gm.code, self.data_dir)
+        self.wijken, _ = lbm.wijk_scores(self.gm.code, self.data_dir)
         self.interventies, self.bron = self._interventies(interventies, eigen_data_dir)
         self.eigen = None
         if eigen_data_dir == "voorbeeld" and self.gm.code == config.DEFAULT_GEMEENTE:
@@ -444,10 +442,13 @@ class Resultaat:
         return pd.concat([alle[alle["gemeente"] != self.gm.code], eigen], ignore_index=True)
 
     def kop(self) -> Html:
-        bron = {"parameter": "het opgegeven bestand", "voorbeeld": "het fictieve voorbeeld",
-                "geen": "nog geen interventies"}.get(self.bron, self.bron)  # fmt: skip
+        ondertitel = {
+            "parameter": "Interventies uit het opgegeven bestand.",
+            "voorbeeld": "Interventies uit het fictieve voorbeeld.",
+            "geen": "Er zijn nog geen gestarte interventies om te evalueren.",
+        }.get(self.bron, f"Interventies uit het {self.bron}.")
         html = (f"<h1>Stap 4 — Resultaat: {esc(self.gm.naam)}</h1>"
-                f'<p class="ondertitel">Interventies: {esc(bron)}.</p>')  # fmt: skip
+                f'<p class="ondertitel">{esc(ondertitel)}</p>')  # fmt: skip
         if self.voorbeeld:
             html += str(kader("Fictief voorbeeld.", "De interventie en de corporatiecijfers op deze "
                               "pagina zijn verzonnen (Woonstichting Voorbeeld bestaat niet) om de "
