@@ -16,6 +16,7 @@ from pathlib import Path
 
 from . import __version__, config, gemeenten, rapport
 from .bestanden import schrijf_atomair
+from .uitvoering import kernel_van_proces
 from .weergave import esc
 
 SAMENVATTING_BESTAND = "batch.json"
@@ -100,7 +101,7 @@ def _werk_lokaal(code: str, out: str, stappen: list[int], data_dir: str | None, 
 
         wijk_scores(code, Path(data_dir) if data_dir else None)
         res = rapport.maak_rapport(code, out=out, stappen=stappen, data_dir=data_dir,
-                                   vingerafdruk=fp)  # fmt: skip
+                                   vingerafdruk=fp, kernel=kernel_van_proces())  # fmt: skip
         return asdict(_uitkomst(res, time.perf_counter() - t0))
     except Exception as e:  # recorded per gemeente; never stops the batch
         return asdict(

@@ -8,6 +8,7 @@ import functools
 import json
 import os
 import tempfile
+import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -16,6 +17,7 @@ import nbformat
 
 from . import __version__, config, gemeenten
 from .bestanden import schrijf_atomair
+from .uitvoering import WarmeKernel
 from .weergave import esc
 
 #: The four steps: (number, notebook file, page title).
@@ -65,11 +67,29 @@ def _css() -> str:
     return (config.TEMPLATES_DIR / "leefbaar" / "rapport.css").read_text(encoding="utf-8")
 
 
+_per_thread = threading.local()
+
+
 def _exporter():
+    """One HTML exporter per thread (building one costs more than a conversion)."""
+    e = getattr(_per_thread, "exporter", None)
+    if e is None:
+        e = _per_thread.exporter = _nieuwe_exporter()
+    return e
+
+
+def _nieuwe_exporter():
     from nbconvert import HTMLExporter
     from traitlets.config import Config
 
+    class Exporter(HTMLExporter):
+        def _validate_preprocessor(self, nb, preprocessor):
+            """No validation: papermill validated the notebook when it wrote it, and nbformat
+            compiles the schema anew on every call (~0.1 s, more than the conversion)."""
+
     c = Config()
+    # the report shows no code and runs nothing: merging stream outputs is the only preprocessing
+    c.HTMLExporter.default_preprocessors = ["nbconvert.preprocessors.CoalesceStreamsPreprocessor"]
     c.NbConvertBase.display_data_priority = [
         KAART_MIME,
         "text/html",
@@ -78,7 +98,7 @@ def _exporter():
         "text/markdown",
         "text/plain",
     ]
-    return HTMLExporter(
+    return Exporter(
         config=c,
         template_name="leefbaar",
         extra_template_basedirs=[str(config.TEMPLATES_DIR)],
@@ -135,11 +155,15 @@ def _fout_tekst(e: BaseException) -> str:
 
 
 def run_stap(
-    stap: int, out_dir: Path, parameters: dict, gemeente_naam: str, stappen: list[int]
+    stap: int,
+    out_dir: Path,
+    parameters: dict,
+    gemeente_naam: str,
+    stappen: list[int],
+    kernel: WarmeKernel,
 ) -> StapResultaat:
-    """Execute one step notebook into ``out_dir`` and convert it to HTML, atomically."""
-    import papermill as pm
-
+    """Execute one step notebook in ``kernel`` into ``out_dir`` and convert it to HTML,
+    atomically."""
     nb_file, titel = STAPPEN[stap]
     bron = config.NOTEBOOKS_DIR / nb_file
     doel_nb = out_dir / nb_file
@@ -148,16 +172,7 @@ def run_stap(
     fd, tmp_nb = tempfile.mkstemp(dir=out_dir, prefix=f".{nb_file}.", suffix=".ipynb")
     os.close(fd)
     try:
-        pm.execute_notebook(
-            str(bron),
-            tmp_nb,
-            parameters=_parameters(bron, parameters),
-            cwd=str(config.NOTEBOOKS_DIR),
-            kernel_name="python3",
-            progress_bar=False,
-            report_mode=True,
-            log_output=False,
-        )
+        kernel.voer_uit(bron, tmp_nb, _parameters(bron, parameters))
         nb = nbformat.read(tmp_nb, as_version=4)
         html = notebook_naar_html(nb, gemeente_naam, stap, stappen)
         schrijf_atomair(doel_html, html)
@@ -185,12 +200,17 @@ def maak_rapport(
     data_dir: str | Path | None = None,
     extra: dict | None = None,
     vingerafdruk: str = "",
+    kernel: WarmeKernel | None = None,
 ) -> GemeenteResultaat:
     """Run the step notebooks for one gemeente into ``out/<GMxxxx>/`` and write its index page.
 
     A failing step stops the steps after it (they build on it); the error is recorded in
-    ``status.json`` and shown on the index page; no half-written page is left behind.
+    ``status.json`` and shown on the index page; no half-written page is left behind. The steps
+    run in ``kernel`` (a batch worker passes its own), or in one kernel started for this call.
     """
+    if kernel is None:
+        with WarmeKernel() as k:
+            return maak_rapport(gemeente, out, stappen, data_dir, extra, vingerafdruk, k)
     gm = gemeenten.zoek(gemeente)
     stappen = sorted(stappen or beschikbare_stappen())
     onbekend = [s for s in stappen if s not in beschikbare_stappen()]
@@ -225,7 +245,7 @@ def maak_rapport(
                 StapResultaat(n, STAPPEN[n][1], "overgeslagen", fout=f"stap {gefaald} faalde")
             )
             continue
-        r = run_stap(n, out_dir, params, gm.naam, nav)
+        r = run_stap(n, out_dir, params, gm.naam, nav, kernel)
         res.stappen.append(r)
         if r.status != "ok":
             gefaald = n
