@@ -192,6 +192,14 @@ def report(
     eigen_data: EigenDataOption = None,
 ) -> None:
     """Run the step notebooks for one gemeente and write HTML reports to OUT/<GMxxxx>/."""
+    from .uitvoering import STAP_MODULES, WarmeKernel
+
+    with WarmeKernel(voorladen=STAP_MODULES) as kernel:
+        kernel.start()  # it boots while the input is checked
+        _report(gemeente, out, steps, data_dir, eigen_data, kernel)
+
+
+def _report(gemeente, out, steps, data_dir, eigen_data, kernel) -> None:
     from . import rapport
     from .leefbaarometer import wijk_scores
 
@@ -210,8 +218,10 @@ def report(
                 f"step(s) {missing} have no notebook yet; available: {rapport.beschikbare_stappen()}"
             )
     typer.echo(f"leefbaar: reports for {gm} -> {Path(out) / gm.code}")
+    opwarmen = rapport.start_opwarmen()  # the page template compiles while step 1 runs
     res = rapport.maak_rapport(gm.code, out=out, stappen=chosen, data_dir=data_dir,
-                               extra=extra)  # fmt: skip
+                               extra=extra, kernel=kernel)  # fmt: skip
+    opwarmen.join()
     for s in res.stappen:
         extra = f"  {s.fout}" if s.fout else ""
         typer.echo(f"  stap {s.stap}: {s.status:12s} {s.seconden:6.1f} s  {s.html or ''}{extra}")

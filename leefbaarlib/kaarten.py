@@ -8,17 +8,13 @@ from pathlib import Path
 
 import folium
 import geopandas as gpd
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from matplotlib.collections import PathCollection
-from matplotlib.patches import Patch
-from matplotlib.path import Path as MplPath
-from shapely.geometry import MultiPolygon
+import shapely
 
 from . import config
 from . import leefbaarometer as lbm
-from .weergave import BRON_CBS, BRON_LBM, Html, esc, figuur, getal
+from .weergave import BRON_CBS, BRON_LBM, Html, esc, getal
 
 #: MIME type of the report version of a map (a fragment that needs Leaflet from the page head).
 KAART_MIME = "application/vnd.leefbaar.kaart+html"
@@ -54,7 +50,7 @@ class Kaart:
     """An interactive map with its static fallback.
 
     In JupyterLab it shows as a self-contained iframe; the report template takes the
-    ``KAART_MIME`` version (Leaflet is inlined once in the page head) and the static PNG, which
+    ``KAART_MIME`` version (Leaflet is inlined once in the page head) and the static SVG, which
     the page hides once the interactive map is drawn (mail clients without scripts keep it).
     """
 
@@ -78,10 +74,14 @@ class Kaart:
         return (
             f'<figure class="kaart" data-kaart="{map_id}">'
             f'<figcaption class="titel">{esc(self.titel)}</figcaption>'
-            f'<div class="kaart-rij"><div class="kaart-vak">{header}{body}</div>{self.legenda}</div>'
+            # the interactive map is hidden until its script runs: a reader without scripts sees
+            # the static map only, not an empty frame above it
+            f'<div class="kaart-rij" id="rij_{map_id}" style="display:none">'
+            f'<div class="kaart-vak">{header}{body}</div>{self.legenda}</div>'
             f'<div class="kaart-statisch" id="statisch_{map_id}">{self.statisch}</div>'
             f'<figcaption class="bron">{esc(self.bron)}</figcaption>'
-            f"<script>{script}\n"
+            f'<script>document.getElementById("rij_{map_id}").style.display="";\n'
+            f"{script}\n"
             f'(function(){{var s=document.getElementById("statisch_{map_id}");'
             f'if (s && typeof {map_id} !== "undefined") s.style.display="none";}})();</script>'
             "</figure>"
@@ -98,10 +98,33 @@ class Kaart:
 
 
 def _to_geojson(gdf: gpd.GeoDataFrame, props: list[str]) -> dict:
-    g = gdf.to_crs(config.CRS_WGS84)
-    g = g.set_geometry(g.geometry.set_precision(1e-5))
-    data = json.loads(g[[*props, "geometry"]].to_json(drop_id=True))
-    return data
+    """GeoJSON in WGS84 with the given properties; the projected geometry is cached, since the six
+    maps of a page share it and projecting plus serialising is most of a map's cost."""
+    geoms = _wgs84_geometrie(gdf.geometry)
+    rijen = gdf[props].to_dict("records")
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "properties": r, "geometry": g}
+            for r, g in zip(rijen, geoms, strict=True)
+        ],
+    }
+
+
+def _wgs84_geometrie(geometrie: gpd.GeoSeries) -> list[dict]:
+    key = (str(geometrie.crs), tuple(g.wkb for g in geometrie))
+    hit = _GEOJSON_CACHE.get(key)
+    if hit is None:
+        g = geometrie.to_crs(config.CRS_WGS84).set_precision(1e-5)
+        hit = json.loads(g.to_json(drop_id=True))["features"]
+        hit = [f["geometry"] for f in hit]
+        if len(_GEOJSON_CACHE) >= 8:  # a few layers of one gemeente at a time
+            _GEOJSON_CACHE.clear()
+        _GEOJSON_CACHE[key] = hit
+    return hit
+
+
+_GEOJSON_CACHE: dict = {}
 
 
 def choropleth(
@@ -166,23 +189,36 @@ def choropleth(
     legenda_titel = (
         "Klasse totaalscore" if soort == "score" else "Afwijking van het landelijk gemiddelde"
     )
-    statisch = statische_kaart(g, k, titel, soort, context)
+    statisch = statische_kaart(g, titel, soort, context)
     return Kaart(m, titel, _legenda_html(soort, legenda_titel), statisch, bron)
 
 
-def _paden(geometrie) -> list[MplPath]:
-    """Matplotlib paths of (multi)polygons, holes included; cached per geometry set."""
-    key = tuple(g.wkb for g in geometrie)
+def _svg_paden(geometrie: gpd.GeoSeries, kader: tuple[float, float, float, float],
+               breedte: float) -> list[str]:  # fmt: skip
+    """SVG path data of (multi)polygons in a ``breedte``-px frame over ``kader`` (RD bounds):
+    clipped to the frame, simplified to half a pixel, holes kept (even-odd fill). Cached: the six
+    maps of a page share their geometry."""
+    key = (tuple(g.wkb for g in geometrie), kader, breedte)
     hit = _PADEN_CACHE.get(key)
     if hit is None:
+        minx, miny, maxx, maxy = kader
+        f = breedte / (maxx - minx)
+        geo = shapely.clip_by_rect(np.asarray(geometrie.values), minx, miny, maxx, maxy)
+        geo = shapely.simplify(geo, 0.5 / f)
         hit = []
-        for geom in geometrie:
-            polys = geom.geoms if isinstance(geom, MultiPolygon) else [geom]
-            ringen = []
+        for geom in geo:
+            delen = []
+            polys = getattr(geom, "geoms", [geom])
             for p in polys:
-                ringen.append(MplPath(np.asarray(p.exterior.coords)[:, :2], closed=True))
-                ringen += [MplPath(np.asarray(r.coords)[:, :2], closed=True) for r in p.interiors]
-            hit.append(MplPath.make_compound_path(*ringen))
+                if p.is_empty or p.geom_type != "Polygon":
+                    continue
+                for ring in [p.exterior, *p.interiors]:
+                    xy = np.asarray(ring.coords)[:, :2]
+                    px = np.round((xy[:, 0] - minx) * f, 1)
+                    py = np.round((maxy - xy[:, 1]) * f, 1)
+                    pts = " ".join(f"{a:g} {b:g}" for a, b in zip(px[:-1], py[:-1], strict=True))
+                    delen.append(f"M{pts}Z")
+            hit.append("".join(delen))
         if len(_PADEN_CACHE) >= 8:  # a few layers of one gemeente at a time
             _PADEN_CACHE.clear()
         _PADEN_CACHE[key] = hit
@@ -192,39 +228,45 @@ def _paden(geometrie) -> list[MplPath]:
 _PADEN_CACHE: dict = {}
 
 
-def statische_kaart(g, k, titel, soort, context=None) -> Html:
-    """The same class map as a PNG (for mail clients that run no scripts)."""
-    kleuren = lbm.klasse_kleuren()
-    labels = lbm.klasse_labels(soort)
-    fig, ax = plt.subplots(figsize=(7.5, 6))
-    if context is not None and len(context):
-        ax.add_collection(
-            PathCollection(_paden(context.geometry), facecolors="#ffffff", edgecolors="#b0b7bd",
-                           linewidths=0.5)
-        )  # fmt: skip
-    ax.add_collection(
-        PathCollection(_paden(g.geometry), facecolors=list(g["kleur"]), edgecolors="#444444",
-                       linewidths=0.3)
-    )  # fmt: skip
-    ax.set_aspect("equal")
+def statische_kaart(
+    g, titel, soort, context=None, breedte: int = 600, max_hoogte: int = 520
+) -> Html:
+    """The same class map as inline SVG with its legend, for readers whose mail client or browser
+    runs no scripts.
+
+    Every area has a tooltip with name, score and class; no script is needed to show it.
+    """
     minx, miny, maxx, maxy = g.total_bounds
-    padx, pady = (maxx - minx) * 0.05, (maxy - miny) * 0.05
-    ax.set_xlim(minx - padx, maxx + padx)
-    ax.set_ylim(miny - pady, maxy + pady)
-    ax.set_axis_off()
-    present = sorted({int(x) for x in k.dropna()}, reverse=True)
-    handles = [
-        Patch(facecolor=kleuren[c], edgecolor="#666", label=f"{c} {labels[c]}") for c in present
-    ]
-    if k.isna().any():
-        handles.append(Patch(facecolor=lbm.geen_data_kleur(), edgecolor="#666", label="geen score"))
-    ax.legend(
-        handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=9
+    padx, pady = (maxx - minx) * 0.04, (maxy - miny) * 0.04
+    kader = (minx - padx, miny - pady, maxx + padx, maxy + pady)
+    verhouding = (kader[3] - kader[1]) / (kader[2] - kader[0])
+    breedte = int(min(breedte, max_hoogte / verhouding))  # a tall gemeente gets a narrower map
+    hoogte = breedte * verhouding
+    delen = []
+    if context is not None and len(context):
+        ctx = _svg_paden(context.geometry, kader, breedte)
+        delen.append('<g fill="#ffffff" stroke="#b0b7bd" stroke-width="0.6">')
+        delen += [f'<path d="{d}"/>' for d in ctx if d]
+        delen.append("</g>")
+    paden = _svg_paden(g.geometry, kader, breedte)
+    delen.append('<g stroke="#444444" stroke-width="0.4" fill-rule="evenodd">')
+    for d, kleur, naam, score, klasse in zip(paden, g["kleur"], g["Naam"], g["Score"],
+                                             g["Klasse"], strict=True):  # fmt: skip
+        if d:
+            # Naam and Klasse are escaped already (they also feed the folium tooltips)
+            delen.append(f'<path d="{d}" fill="{kleur}"><title>{naam}: {esc(score)}, '
+                         f"klasse {klasse}</title></path>")  # fmt: skip
+    delen.append("</g>")
+    kaart = (
+        f'<svg class="grafiek" viewBox="0 0 {breedte} {hoogte:.0f}" width="{breedte}" '
+        f'height="{hoogte:.0f}" role="img" aria-label="{esc("Kaart: " + titel)}" '
+        f'xmlns="http://www.w3.org/2000/svg">{"".join(delen)}</svg>'
     )
-    return figuur(
-        fig,
-        f"{titel} (statische kaart)",
-        f"{BRON_LBM}; {BRON_CBS}",
-        alt=f"Kaart: {titel}",
-        dpi=80,
+    legenda_titel = (
+        "Klasse totaalscore" if soort == "score" else "Afwijking van het landelijk gemiddelde"
+    )
+    # title and source are the map figure's own (the fallback replaces only the map and legend)
+    return Html(
+        f'<div class="kaart-rij"><div class="kaart-svg">{kaart}</div>'
+        f"{_legenda_html(soort, legenda_titel)}</div>"
     )

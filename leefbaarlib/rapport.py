@@ -17,7 +17,7 @@ import nbformat
 
 from . import __version__, config, gemeenten
 from .bestanden import schrijf_atomair
-from .uitvoering import WarmeKernel
+from .uitvoering import STAP_MODULES, WarmeKernel
 from .weergave import esc
 
 #: The four steps: (number, notebook file, page title).
@@ -67,15 +67,31 @@ def _css() -> str:
     return (config.TEMPLATES_DIR / "leefbaar" / "rapport.css").read_text(encoding="utf-8")
 
 
-_per_thread = threading.local()
+_EXPORTER_SLOT = threading.Lock()  # one conversion at a time per process (Dask runs threads)
 
 
+@functools.cache
 def _exporter():
-    """One HTML exporter per thread (building one costs more than a conversion)."""
-    e = getattr(_per_thread, "exporter", None)
-    if e is None:
-        e = _per_thread.exporter = _nieuwe_exporter()
-    return e
+    """One HTML exporter per process: building one and compiling its template costs far more
+    than a conversion. Use it while holding ``_EXPORTER_SLOT``."""
+    return _nieuwe_exporter()
+
+
+def _opwarmen() -> None:
+    """Import papermill and nbconvert and compile the page template, in a background thread
+    while the kernel starts and runs the first notebook (both mostly wait on each other)."""
+    import nbformat.v4
+    import papermill  # noqa: F401
+
+    with _EXPORTER_SLOT:
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("opwarmen")])
+        _converteer(nb, "", 1, [1])
+
+
+def start_opwarmen() -> threading.Thread:
+    t = threading.Thread(target=_opwarmen, name="leefbaar-opwarmen", daemon=True)
+    t.start()
+    return t
 
 
 def _nieuwe_exporter():
@@ -107,6 +123,11 @@ def _nieuwe_exporter():
 
 def notebook_naar_html(nb, gemeente_naam: str, stap: int, stappen: list[int]) -> str:
     """Convert an executed step notebook to one self-contained Dutch HTML page."""
+    with _EXPORTER_SLOT:
+        return _converteer(nb, gemeente_naam, stap, stappen)
+
+
+def _converteer(nb, gemeente_naam: str, stap: int, stappen: list[int]) -> str:
     from .kaarten import leaflet_assets
 
     js, css = leaflet_assets()
@@ -209,8 +230,13 @@ def maak_rapport(
     run in ``kernel`` (a batch worker passes its own), or in one kernel started for this call.
     """
     if kernel is None:
-        with WarmeKernel() as k:
-            return maak_rapport(gemeente, out, stappen, data_dir, extra, vingerafdruk, k)
+        gemeenten.zoek(gemeente)  # an unknown name fails before anything starts
+        with WarmeKernel(voorladen=STAP_MODULES) as k:
+            k.start()
+            opwarmen = start_opwarmen()
+            res = maak_rapport(gemeente, out, stappen, data_dir, extra, vingerafdruk, k)
+        opwarmen.join()
+        return res
     gm = gemeenten.zoek(gemeente)
     stappen = sorted(stappen or beschikbare_stappen())
     onbekend = [s for s in stappen if s not in beschikbare_stappen()]

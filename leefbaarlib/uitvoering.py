@@ -26,6 +26,9 @@ from jupyter_core.utils import run_sync
 from . import config
 
 KERNEL_NAAM = "python3"
+#: What the step notebooks import: a kernel may load it while it boots.
+STAP_MODULES = ("leefbaarlib.onderzoek", "leefbaarlib.inzoomen", "leefbaarlib.actie",
+                "leefbaarlib.resultaat")  # fmt: skip
 ENGINE_NAAM = "leefbaar-warm"
 
 # What a fresh kernel would not have: user variables, figures, output history, another working
@@ -79,13 +82,17 @@ class WarmeKernel:
     """One Jupyter kernel, started on first use, reused for every notebook run through it."""
 
     def __init__(self, cwd: str | Path = config.NOTEBOOKS_DIR, max_notebooks: int = 200,
-                 timeout: int | None = 1800):  # fmt: skip
+                 timeout: int | None = 1800, voorladen: tuple[str, ...] = ()):  # fmt: skip
         self.cwd = str(Path(cwd).resolve())
+        # modules the kernel imports while it boots, in a throwaway namespace: the notebooks'
+        # own imports then find them loaded, and the caller works in parallel meanwhile
+        self.voorladen = tuple(voorladen)
         self.max_notebooks = max_notebooks
         self.timeout = timeout
         self.km = None
         self.kc = None
         self._ipc_map: str | None = None
+        self.gereed = False  # the current kernel answered
         self.gedraaid = 0  # notebooks run in the current kernel
         self.starts = 0  # kernels started (for tests and the benchmark)
 
@@ -101,18 +108,28 @@ class WarmeKernel:
         self.km = AsyncKernelManager(kernel_name=KERNEL_NAAM, transport="ipc",
                                      ip=os.path.join(self._ipc_map, "ipc"))  # fmt: skip
         # the input history stays in memory: batch workers do not share ~/.ipython's database
-        run_sync(self.km.start_kernel)(
-            cwd=self.cwd, extra_arguments=["--HistoryManager.hist_file=:memory:"]
-        )
+        args = ["--HistoryManager.hist_file=:memory:"]
+        if self.voorladen:
+            code = (
+                f"import importlib\nfor m in {list(self.voorladen)!r}: importlib.import_module(m)"
+            )
+            args.append(f"--IPKernelApp.exec_lines=exec({code!r}, {{}})")
+        run_sync(self.km.start_kernel)(cwd=self.cwd, extra_arguments=args)
         self.kc = self.km.client()
         self.kc.start_channels()
+        self.gereed = False
+        self.gedraaid = 0
+        self.starts += 1
+
+    def _wacht_op_start(self) -> None:
+        if self.gereed:
+            return
         try:
             run_sync(self.kc.wait_for_ready)(timeout=120)
         except RuntimeError:
             self.sluit()
             raise
-        self.gedraaid = 0
-        self.starts += 1
+        self.gereed = True
 
     def sluit(self) -> None:
         """Stop the kernel (also called at exit of the process)."""
@@ -124,6 +141,12 @@ class WarmeKernel:
         if self._ipc_map:
             shutil.rmtree(self._ipc_map, ignore_errors=True)
             self._ipc_map = None
+
+    def start(self) -> None:
+        """Launch the kernel now, without waiting for it: it boots while the caller does other
+        work, and the first notebook waits for it (a no-op when a kernel runs)."""
+        if self.km is None:
+            self._start()
 
     def __enter__(self) -> WarmeKernel:
         return self
@@ -139,6 +162,8 @@ class WarmeKernel:
             self.sluit()
         if self.km is None:
             self._start()
+        if not self.gereed:  # a new kernel has a clean namespace
+            self._wacht_op_start()
             return
         reply = run_sync(self.kc.execute_interactive)(
             _RESET.format(cwd=self.cwd), store_history=False, timeout=60,
@@ -184,7 +209,7 @@ def kernel_van_proces() -> WarmeKernel:
     """
     k = getattr(_lokaal, "kernel", None)
     if k is None:
-        k = _lokaal.kernel = WarmeKernel()
+        k = _lokaal.kernel = WarmeKernel(voorladen=STAP_MODULES)
         atexit.register(k.sluit)
         multiprocessing.util.Finalize(k, k.sluit, exitpriority=10)
     return k

@@ -12,6 +12,18 @@ matplotlib.use("agg")  # figures are rendered to PNG explicitly; no GUI backend 
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
+# one look for every matplotlib figure of the reports (steps 2-4; step 1 draws SVG)
+plt.rcParams.update(
+    {
+        "font.family": "DejaVu Sans",
+        "font.size": 9,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.titleweight": "bold",
+        "axes.titlesize": 10,
+    }
+)
+
 BRON_LBM = "Bron: Leefbaarometer 3.0 (BZK), meting 2024"
 BRON_CBS = "grenzen: CBS wijk- en buurtkaart (CC BY 4.0)"
 MINUS = "\u2212"
