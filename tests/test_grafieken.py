@@ -99,3 +99,37 @@ def test_text_estimate_keeps_long_names_in_their_column():
     assert svg.tekstbreedte("Glimmen-Onnen-Noordlaren", 12) > 150  # DejaVu Sans: ~165 px
     k = svg.kort("Buitengebied Ten Boer-Noord en verder", 12, 120)
     assert k.endswith("…") and svg.tekstbreedte(k, 12) <= 120
+
+
+def test_static_map_draws_every_area_with_its_class_colour():
+    import geopandas as gpd
+    from shapely.geometry import Polygon
+
+    from leefbaarlib import kaarten
+
+    # a 3x2 grid of squares (RD metres), one with a hole, one without score, one with a '<' name
+    vakken, namen = [], []
+    for i in range(3):
+        for j in range(2):
+            buiten = [(i * 1000, j * 1000), (i * 1000 + 1000, j * 1000),
+                      (i * 1000 + 1000, j * 1000 + 1000), (i * 1000, j * 1000 + 1000)]  # fmt: skip
+            gat = [[(i * 1000 + 300, j * 1000 + 300), (i * 1000 + 600, j * 1000 + 300),
+                    (i * 1000 + 600, j * 1000 + 600)]] if (i, j) == (0, 0) else []  # fmt: skip
+            vakken.append(Polygon(buiten, gat))
+            namen.append(f"Vak {i}{j}" if (i, j) != (2, 1) else "A<B & 'C'")
+    g = gpd.GeoDataFrame({"naam": namen, "afw": [0.3, 0.1, -0.05, 0.0, None, -0.3]},
+                         geometry=vakken, crs="EPSG:28992")  # fmt: skip
+    kaart = kaarten.choropleth(g, "afw", "Proef")
+    frag = kaart._repr_mimebundle_()[kaarten.KAART_MIME]
+    # without scripts the interactive frame stays hidden and the SVG map is all there is
+    assert re.search(r'class="kaart-rij" id="rij_[^"]+" style="display:none"', frag)
+    root = _svg(kaart.statisch)
+    paden = root.findall(".//s:path", NS)
+    assert len(paden) == 6
+    kleuren = lbm.klasse_kleuren()
+    klassen = lbm.klasse(g["afw"], "score")
+    verwacht = [kleuren[int(k)] if pd.notna(k) else lbm.geen_data_kleur() for k in klassen]
+    assert [p.get("fill") for p in paden] == verwacht
+    assert paden[0].get("d").count("M") == 2, "the hole is drawn as its own ring"
+    assert root.findall(".//s:path/s:title", NS)[5].text.startswith("A<B & 'C':")
+    assert float(root.get("height")) <= 520
