@@ -552,7 +552,9 @@ class Resultaat:
                     fmt="o", color="#2c5d8a", capsize=3, label="verschil met vergelijkingsgebieden (95%)")  # fmt: skip
         ax.set_xlabel("jaar van de Leefbaarometer")
         ax.set_ylabel("verschil t.o.v. referentiejaar")
-        ax.legend(frameon=False, fontsize=8, loc="best")
+        # under the plot: inside it the legend hid the start line or the last points
+        ax.legend(frameon=False, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.22),
+                  ncol=2)  # fmt: skip
         return figuur(fig, f"Eventstudie {lbm.dimensie_namen().get(r.uitkomst, r.uitkomst)}, {gebied}",
                       f"{BRON_LBM}. Referentie: laatste jaar vóór de start ({max(r.jaren_voor)}). Punten vóór de "
                       "start horen rond nul te liggen (parallelle trends).", alt="Eventstudie")  # fmt: skip
@@ -643,7 +645,7 @@ class Resultaat:
         )
         ax.axvline(pd.Timestamp(r.start), color="black", linestyle="--", linewidth=1, label="start")
         ax.set_ylabel("meldingen per 100 woningen per maand")
-        ax.legend(frameon=False, fontsize=8, ncol=3, loc="upper left")
+        ax.legend(frameon=False, fontsize=8, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.1))
         return figuur(fig, f"Overlastmeldingen per maand: {iv['interventie']}",
                       "Eigen gegevens corporatie" + (" (fictief)" if self.voorbeeld else ""),
                       alt="Tijdreeks overlastmeldingen")  # fmt: skip

@@ -11,6 +11,7 @@ import matplotlib
 matplotlib.use("agg")  # figures are rendered to PNG explicitly; no GUI backend is ever needed
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
+from matplotlib.ticker import ScalarFormatter  # noqa: E402
 
 # one look for every matplotlib figure of the reports (steps 2-4; step 1 draws SVG)
 plt.rcParams.update(
@@ -80,12 +81,31 @@ def kader(titel: str, inhoud: str, soort: str = "let-op") -> Html:
     return Html(f'<aside class="kader {soort}"><strong>{titel}</strong> {inhoud}</aside>')
 
 
+class _NlFormatter(ScalarFormatter):
+    """matplotlib's default number ticks with a decimal comma (the minus is already U+2212)."""
+
+    def __call__(self, x, pos=None):
+        return super().__call__(x, pos).replace(".", ",")
+
+    def get_offset(self):
+        return super().get_offset().replace(".", ",")
+
+
+def _nederlandse_getallen(fig) -> None:
+    """Give every plain numeric axis of ``fig`` Dutch tick labels (dates and custom labels stay)."""
+    for ax in fig.axes:
+        for as_ in (ax.xaxis, ax.yaxis):
+            if type(as_.get_major_formatter()) is ScalarFormatter:
+                as_.set_major_formatter(_NlFormatter())
+
+
 def figuur(fig, titel: str, bron: str, alt: str, dpi: int = 110, strak: bool = True) -> Html:
     """Render a matplotlib figure to an embedded PNG with title and source; closes the figure.
 
     ``strak=False`` skips the tight bounding box (costly for figures with many axes; those set
     their own margins).
     """
+    _nederlandse_getallen(fig)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight" if strak else None,
                 facecolor="white")  # fmt: skip

@@ -133,3 +133,20 @@ def test_static_map_draws_every_area_with_its_class_colour():
     assert paden[0].get("d").count("M") == 2, "the hole is drawn as its own ring"
     assert root.findall(".//s:path/s:title", NS)[5].text.startswith("A<B & 'C':")
     assert float(root.get("height")) <= 520
+
+
+def test_matplotlib_figures_get_dutch_tick_labels():
+    import matplotlib.pyplot as plt
+
+    from leefbaarlib import weergave
+
+    fig, ax = plt.subplots()
+    ax.plot([2014, 2024], [-0.04, 0.025])
+    weergave._nederlandse_getallen(fig)
+    fig.canvas.draw()
+    y = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
+    x = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+    plt.close(fig)
+    assert any("," in t for t in y) and not any("." in t for t in y)
+    assert any(t.startswith("\u2212") for t in y)
+    assert "2014" in x or "2016" in x  # years stay plain numbers
