@@ -158,10 +158,7 @@ def trends(
                 f"<title>{esc(naam)} {jr}: {esc(getal(v, 3))}</title></circle>"
             )
     hoogte = nrows * hoogte_rij + voet - 12
-    delen.append(
-        f'<text transform="translate(11 {svg.f(hoogte / 2)}) rotate(-90)" font-size="11" '
-        f'fill="#5b6670" text-anchor="middle">afwijking (0 = Nederland)</text>'
-    )
+    delen.append(svg.as_titel(11, hoogte / 2, "afwijking (0 = Nederland)"))
     return _figuur_svg(
         svg.svg(B, hoogte, "".join(delen), titel),
         titel,
@@ -219,10 +216,7 @@ def dimensie_trends(
         delen.append(svg.polylijn(x(ref.index.to_numpy(float)), y(ref.to_numpy(float)), "#000",
                                   2.2, titel="gemeente"))  # fmt: skip
     hoogte = kop + ph + 24
-    delen.append(
-        f'<text transform="translate(11 {svg.f(kop + ph / 2)}) rotate(-90)" font-size="11" '
-        f'fill="#5b6670" text-anchor="middle">bijdrage aan de afwijking</text>'
-    )
+    delen.append(svg.as_titel(11, kop + ph / 2, "bijdrage aan de afwijking"))
     return _figuur_svg(
         svg.svg(B, hoogte, "".join(delen), titel),
         titel,

@@ -112,19 +112,26 @@ def _to_geojson(gdf: gpd.GeoDataFrame, props: list[str]) -> dict:
 
 
 def _wgs84_geometrie(geometrie: gpd.GeoSeries) -> list[dict]:
-    key = (str(geometrie.crs), tuple(g.wkb for g in geometrie))
-    hit = _GEOJSON_CACHE.get(key)
-    if hit is None:
+    def maak() -> list[dict]:
         g = geometrie.to_crs(config.CRS_WGS84).set_precision(1e-5)
-        hit = json.loads(g.to_json(drop_id=True))["features"]
-        hit = [f["geometry"] for f in hit]
-        if len(_GEOJSON_CACHE) >= 8:  # a few layers of one gemeente at a time
-            _GEOJSON_CACHE.clear()
-        _GEOJSON_CACHE[key] = hit
-    return hit
+        return [f["geometry"] for f in json.loads(g.to_json(drop_id=True))["features"]]
+
+    return _uit_cache(_GEOJSON_CACHE, (str(geometrie.crs), tuple(g.wkb for g in geometrie)), maak)
 
 
 _GEOJSON_CACHE: dict = {}
+
+
+def _uit_cache(cache: dict, key, maak):
+    """``cache[key]``, made by ``maak()`` when missing. A few layers of one gemeente are kept at a
+    time (a page's maps share them; the next gemeente has its own)."""
+    hit = cache.get(key)
+    if hit is None:
+        hit = maak()
+        if len(cache) >= 8:
+            cache.clear()
+        cache[key] = hit
+    return hit
 
 
 def choropleth(
@@ -198,18 +205,16 @@ def _svg_paden(geometrie: gpd.GeoSeries, kader: tuple[float, float, float, float
     """SVG path data of (multi)polygons in a ``breedte``-px frame over ``kader`` (RD bounds):
     clipped to the frame, simplified to half a pixel, holes kept (even-odd fill). Cached: the six
     maps of a page share their geometry."""
-    key = (tuple(g.wkb for g in geometrie), kader, breedte)
-    hit = _PADEN_CACHE.get(key)
-    if hit is None:
+
+    def maak() -> list[str]:
         minx, miny, maxx, maxy = kader
         f = breedte / (maxx - minx)
         geo = shapely.clip_by_rect(np.asarray(geometrie.values), minx, miny, maxx, maxy)
         geo = shapely.simplify(geo, 0.5 / f)
-        hit = []
+        paden = []
         for geom in geo:
             delen = []
-            polys = getattr(geom, "geoms", [geom])
-            for p in polys:
+            for p in getattr(geom, "geoms", [geom]):
                 if p.is_empty or p.geom_type != "Polygon":
                     continue
                 for ring in [p.exterior, *p.interiors]:
@@ -218,11 +223,10 @@ def _svg_paden(geometrie: gpd.GeoSeries, kader: tuple[float, float, float, float
                     py = np.round((maxy - xy[:, 1]) * f, 1)
                     pts = " ".join(f"{a:g} {b:g}" for a, b in zip(px[:-1], py[:-1], strict=True))
                     delen.append(f"M{pts}Z")
-            hit.append("".join(delen))
-        if len(_PADEN_CACHE) >= 8:  # a few layers of one gemeente at a time
-            _PADEN_CACHE.clear()
-        _PADEN_CACHE[key] = hit
-    return hit
+            paden.append("".join(delen))
+        return paden
+
+    return _uit_cache(_PADEN_CACHE, (tuple(g.wkb for g in geometrie), kader, breedte), maak)
 
 
 _PADEN_CACHE: dict = {}

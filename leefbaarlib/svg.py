@@ -166,6 +166,12 @@ def legenda(items: list[tuple[str, str]], x: float, y: float, max_breedte: float
     return "".join(delen), cy + grootte + 8 - y
 
 
+def as_titel(x: float, y: float, inhoud: str) -> str:
+    """A vertical axis title, centred on (x, y), reading upwards."""
+    return (f'<text transform="translate({f(x)} {f(y)}) rotate(-90)" font-size="11" '
+            f'fill="#5b6670" text-anchor="middle">{esc(inhoud)}</text>')  # fmt: skip
+
+
 def svg(breedte: float, hoogte: float, inhoud: str, label: str) -> str:
     """The ``<svg>`` element: scales down with the page, keeps its proportions."""
     return (
