@@ -157,8 +157,6 @@ def legenda(items: list[tuple[str, str]], x: float, y: float, max_breedte: float
             delen.append(f'<circle cx="{f(cx + 6)}" cy="{f(midden)}" r="3.5" fill="#000"/>')
         elif soort == "streep":
             delen.append(lijn(cx, midden, cx + 13, midden, "#333", 1.2, "4 3"))
-        elif soort.startswith("lijn:"):
-            delen.append(lijn(cx, midden, cx + 13, midden, soort[5:], 2.2))
         else:
             delen.append(rechthoek(cx, midden - 5, 12, 10, soort))
         delen.append(tekst(cx + 18, midden, label, grootte, basis="central", kleur="#333"))

@@ -99,16 +99,11 @@ def _nederlandse_getallen(fig) -> None:
                 as_.set_major_formatter(_NlFormatter())
 
 
-def figuur(fig, titel: str, bron: str, alt: str, dpi: int = 110, strak: bool = True) -> Html:
-    """Render a matplotlib figure to an embedded PNG with title and source; closes the figure.
-
-    ``strak=False`` skips the tight bounding box (costly for figures with many axes; those set
-    their own margins).
-    """
+def figuur(fig, titel: str, bron: str, alt: str, dpi: int = 110) -> Html:
+    """Render a matplotlib figure to an embedded PNG with title and source; closes the figure."""
     _nederlandse_getallen(fig)
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight" if strak else None,
-                facecolor="white")  # fmt: skip
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", facecolor="white")
     plt.close(fig)
     data = base64.b64encode(buf.getvalue()).decode("ascii")
     return Html(
